@@ -1,0 +1,43 @@
+// Turns a check run into what the learner reads.
+import { relative } from 'node:path';
+import type { Lesson } from '../lessons.ts';
+import { projectRoot } from '../lessons.ts';
+import type { RunResult } from './run.ts';
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const green = paint(32);
+export const red = paint(31);
+export const yellow = paint(33);
+export const dim = paint(2);
+export const bold = paint(1);
+
+const indent = (text: string, by: string) => text.split('\n').map((l) => by + l).join('\n');
+
+export function formatRun(lesson: Lesson, run: RunResult, options: { verbose?: boolean; hint?: boolean } = {}): string {
+  const lines: string[] = [];
+  const where = relative(projectRoot, run.targetDir) || run.targetDir;
+  lines.push(bold(`${lesson.title}`) + dim(`  (${lesson.id}, checking ${where}/)`));
+  for (const check of run.checks) {
+    if (check.state === 'passed') lines.push(`  ${green('✓')} ${check.name}`);
+    else if (check.state === 'skipped') lines.push(`  ${dim('-')} ${dim(check.name)}`);
+    else {
+      lines.push(`  ${red('✗')} ${check.name}`);
+      const body = options.verbose ? (check.details ?? check.observed ?? '') : (check.observed ?? '');
+      if (body) lines.push(indent(body, '      ' + dim('observed: ')).replace(/\n {6}\S+ /g, '\n                '));
+    }
+  }
+  for (const problem of run.problems) lines.push(`  ${red('!')} ${problem.replace(/\n/g, '\n    ')}`);
+  if (run.stuck) lines.push(`  ${red('⏱')} The check run ${run.stuck.reason}. It was stopped after ${run.stuck.seconds} s, with everything it had started.`);
+
+  const passed = run.checks.filter((c) => c.state === 'passed').length;
+  const total = run.checks.length;
+  if (run.outcome === 'passed') lines.push(green(`  All ${total} checks pass.`));
+  else {
+    lines.push((run.outcome === 'stuck' ? red : yellow)(`  ${passed} of ${total} checks pass.`));
+    if (options.hint !== false && lesson.hints[0]) lines.push('', indent(`Hint 1: ${lesson.hints[0]}`, '  '));
+    lines.push(dim(`  More: npm run hint -- ${lesson.id}${options.verbose ? '' : `   Full details: npm run check -- ${lesson.id} --verbose`}`));
+  }
+  if (options.verbose && run.output.trim()) lines.push('', dim('vitest said:'), dim(indent(run.output.trim(), '  ')));
+  return lines.join('\n');
+}

@@ -1,0 +1,82 @@
+// What experiments use to print evidence the same way everywhere: the machine they ran on,
+// medians over repeated runs, and claims that are checked, not just stated.
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+
+export interface Machine {
+  node: string;
+  cores: number;
+  cpu: string;
+  platform: string;
+}
+
+export function machine(): Machine {
+  return {
+    node: process.version,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+/** True under `npm test`, which runs every experiment with fewer repetitions to prove it runs. */
+export const quick = process.env.WORKBOOK_QUICK === '1';
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export const ms = (value: number, digits = 1): string => `${value.toFixed(digits)} ms`;
+
+export interface Claim {
+  claim: string;
+  holds: boolean;
+  evidence: string;
+}
+
+export interface Experiment {
+  /** Prints a measurement and keeps it for the recorded results. */
+  measure(name: string, value: number | string, unit?: string): void;
+  /** States a claim, checks it against what was observed, and prints both. */
+  claim(claim: string, holds: boolean, evidence: string): boolean;
+  note(text: string): void;
+  /** Prints the verdict, writes the record when asked to, and sets the exit code. */
+  done(): void;
+}
+
+/** Starts an experiment: prints its question and the machine it runs on. */
+export function experiment(question: string): Experiment {
+  const info = machine();
+  const measurements: Record<string, { value: number | string; unit?: string }> = {};
+  const claims: Claim[] = [];
+  console.log(`${question}`);
+  console.log(`Node ${info.node}, ${info.cores} cores (${info.cpu})${quick ? ', quick mode: fewer repetitions' : ''}\n`);
+  return {
+    measure(name, value, unit) {
+      measurements[name] = { value, unit };
+      const shown = typeof value === 'number' ? Number(value.toPrecision(4)) : value;
+      console.log(`  ${name}: ${shown}${unit ? ` ${unit}` : ''}`);
+    },
+    claim(claim, holds, evidence) {
+      claims.push({ claim, holds, evidence });
+      console.log(`  ${holds ? '✓' : '✗'} ${claim}\n      ${evidence}`);
+      return holds;
+    },
+    note(text) {
+      console.log(`  ${text}`);
+    },
+    done() {
+      const failed = claims.filter((c) => !c.holds);
+      console.log(
+        failed.length === 0
+          ? `\n${claims.length} of ${claims.length} claims held on this machine.`
+          : `\n${failed.length} of ${claims.length} claims did not hold on this machine: ${failed.map((c) => c.claim).join('; ')}`,
+      );
+      const recordTo = process.env.WORKBOOK_RECORD;
+      if (recordTo) writeFileSync(recordTo, JSON.stringify({ machine: info, quick, measurements, claims }, null, 2));
+      if (failed.length > 0) process.exitCode = 1;
+    },
+  };
+}
