@@ -18,12 +18,15 @@ export function formatRun(lesson: Lesson, run: RunResult, options: { verbose?: b
   const lines: string[] = [];
   const where = relative(projectRoot, run.targetDir) || run.targetDir;
   lines.push(bold(`${lesson.title}`) + dim(`  (${lesson.id}, checking ${where}/)`));
+  let previous: string | undefined;
   for (const check of run.checks) {
     if (check.state === 'passed') lines.push(`  ${green('✓')} ${check.name}`);
     else if (check.state === 'skipped') lines.push(`  ${dim('-')} ${dim(check.name)}`);
     else {
       lines.push(`  ${red('✗')} ${check.name}`);
-      const body = options.verbose ? (check.details ?? check.observed ?? '') : (check.observed ?? '');
+      const full = options.verbose ? (check.details ?? check.observed ?? '') : (check.observed ?? '');
+      const body = !options.verbose && full === previous ? 'the same as above' : full;
+      previous = full;
       if (body) lines.push(indent(body, '      ' + dim('observed: ')).replace(/\n {6}\S+ /g, '\n                '));
     }
   }
@@ -34,7 +37,11 @@ export function formatRun(lesson: Lesson, run: RunResult, options: { verbose?: b
   const total = run.checks.length;
   if (run.outcome === 'passed') lines.push(green(`  All ${total} checks pass.`));
   else {
-    lines.push((run.outcome === 'stuck' ? red : yellow)(`  ${passed} of ${total} checks pass.`));
+    lines.push(
+      run.outcome === 'stuck'
+        ? red(`  ${passed} checks passed before the run was stopped; the rest did not run.`)
+        : yellow(`  ${passed} of ${total} checks pass.`),
+    );
     if (options.hint !== false && lesson.hints[0]) lines.push('', indent(`Hint 1: ${lesson.hints[0]}`, '  '));
     lines.push(dim(`  More: npm run hint -- ${lesson.id}${options.verbose ? '' : `   Full details: npm run check -- ${lesson.id} --verbose`}`));
   }

@@ -176,10 +176,13 @@ function readResults(file: string): { checks: CheckResult[]; problems: string[] 
 
 /** The message without its stack trace and error class name. */
 export function firstLines(message: string, max = 4): string {
-  const withoutStack = message.split(/\n\s+at /)[0]!;
+  // Some tools colour their messages whatever NO_COLOR says.
+  const plain = message.replace(/\x1b\[[0-9;]*m/g, '');
+  const withoutStack = plain.split(/\n\s+at /)[0]!;
   return withoutStack
     .replace(/^(AssertionError|Error|TypeError): /, '')
     .split('\n')
+    .filter((line) => line.trim() !== '')
     .slice(0, max)
     .join('\n')
     .trim();

@@ -32,7 +32,7 @@ export async function runExperiment(
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WORKBOOK_QUICK: options.quick ? '1' : '', WORKBOOK_RECORD: recordFile },
+    env: { ...process.env, WORKBOOK_QUICK: (options.quick ?? process.env.WORKBOOK_QUICK === '1') ? '1' : '', WORKBOOK_RECORD: recordFile },
   });
   let output = '';
   const collect = (d: Buffer) => {

@@ -36,7 +36,7 @@ afterEach(async (ctx) => {
   } else if (left.length > 0) {
     failure =
       `Left running after this check: ${describeLeft(left)}. The harness stopped them. ` +
-      'A pool must end every worker it started once it is closed.';
+      'Code under test must end every worker thread and process it starts (a pool: once it is closed).';
   }
   await stopAll();
   // Recorded so that a later run that hangs can still report how this check went.

@@ -1,0 +1,48 @@
+// Document 002: "Number of workers never exceeds CPU cores". Document 004: "cores * 2" for mixed
+// work. For CPU-bound tasks, what does a pool larger than the core count buy?
+import { availableParallelism } from 'node:os';
+import { WorkerPool } from '../../../solutions/why-pools/pool.ts';
+import { experiment, median, ms, quick } from '../../../tool/experiments/kit.ts';
+import { heavyTask } from '../fixtures/heavy-task-worker.ts';
+
+const exp = experiment('How does a CPU-bound batch scale with pool size?');
+const worker = new URL('../fixtures/heavy-task-worker.ts', import.meta.url);
+const cores = availableParallelism();
+const sizes = [...new Set([1, cores, cores * 2, cores * 4])];
+const tasks = quick ? 8 * cores : 16 * cores;
+const rounds = quick ? 1 : 5;
+// A fixed amount of work per task, about 20 ms of one core here: calibrated once, on this thread.
+let n = 100_000;
+for (let t = 0; t < 20 && time(() => heavyTask(n)) < 20; t++) n *= 2;
+const taskMs = median(Array.from({ length: 5 }, () => time(() => heavyTask(n))));
+function time(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+const results = new Map<number, number>();
+for (const size of sizes) {
+  const pool = new WorkerPool(worker, { size });
+  await Promise.all(Array.from({ length: size }, () => pool.run(1))); // every worker started before timing
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    await Promise.all(Array.from({ length: tasks }, () => pool.run(n)));
+    samples.push(performance.now() - start);
+  }
+  await pool.close();
+  results.set(size, median(samples));
+  exp.measure(`pool of ${size}: ${tasks} tasks of heavyTask(${n}), about ${ms(taskMs, 0)} each on one core`, median(samples), 'ms');
+}
+const one = results.get(1)!;
+const atCores = results.get(cores)!;
+const beyond = Math.min(...sizes.filter((s) => s > cores).map((s) => results.get(s)!));
+exp.note(`Ideal for ${cores} cores: ${ms(one / cores, 0)}. Medians of ${rounds} round(s).`);
+exp.claim(`a pool of ${cores} (the core count) is faster than a pool of 1`, atCores < one / 1.2, `${ms(atCores, 0)} against ${ms(one, 0)}: ${(one / atCores).toFixed(2)}x`);
+exp.claim(
+  'more workers than cores do not make CPU-bound work meaningfully faster',
+  beyond > atCores / 1.25,
+  `best pool above ${cores}: ${ms(beyond, 0)}, against ${ms(atCores, 0)} at ${cores}`,
+);
+exp.done();

@@ -1,0 +1,14 @@
+// Every experiment runs to the end and every claim it checks holds (in quick mode).
+import { describe, expect, test } from 'vitest';
+import { runExperiment } from '../experiments/run.ts';
+import { allLessons } from '../lessons.ts';
+
+const cases = allLessons().flatMap((lesson) => lesson.experiments.map((file) => [`${lesson.id}: ${file.replace(/\.ts$/, '')}`, lesson, file] as const));
+
+describe('experiments run and their claims hold', () => {
+  test.each(cases)('%s', async (_name, lesson, file) => {
+    const run = await runExperiment(lesson, file, { quick: true, timeLimitSeconds: 120 });
+    expect(run.timedOut, `${file} finished within 120 s`).toBe(false);
+    expect(run.exitCode, `exit code of ${file}; its output:\n${run.output}`).toBe(0);
+  });
+});

@@ -1,0 +1,103 @@
+// Every lesson has every part, and its parts agree with each other.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { allLessons, lessonsRoot, projectRoot, tracks } from '../lessons.ts';
+import { solutionsRoot } from '../workspace.ts';
+
+const lessons = allLessons();
+const seeds = join(projectRoot, '..', 'shared', 'seeds');
+const filesUnder = (dir: string, prefix = ''): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() ? filesUnder(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
+      )
+    : [];
+
+test('every folder under lessons/ is a lesson with a lesson.json', () => {
+  const folders = readdirSync(lessonsRoot).filter((f) => statSync(join(lessonsRoot, f)).isDirectory());
+  expect(folders.filter((f) => !existsSync(join(lessonsRoot, f, 'lesson.json')))).toEqual([]);
+  expect(lessons.length).toBeGreaterThanOrEqual(3);
+});
+
+test('every solution belongs to a lesson with an exercise', () => {
+  const withExercise = new Set(lessons.filter((l) => l.files.length > 0).map((l) => l.id));
+  expect(readdirSync(solutionsRoot).filter((id) => !withExercise.has(id))).toEqual([]);
+});
+
+describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
+  const meta = JSON.parse(readFileSync(join(lesson.dir, 'lesson.json'), 'utf8')) as Record<string, unknown>;
+
+  test('lesson.json has a title, a known track, an order, a summary and its sources', () => {
+    expect(typeof meta.title === 'string' && meta.title.length > 0, 'title').toBe(true);
+    expect(tracks().map((t) => t.id), 'track').toContain(meta.track);
+    expect(typeof meta.order, 'order').toBe('number');
+    expect(typeof meta.summary === 'string' && meta.summary.length > 0, 'summary').toBe(true);
+    expect(lesson.sources.length, 'sources').toBeGreaterThan(0);
+    for (const source of lesson.sources) {
+      expect(source.sections, `sections of ${source.document}`).toBeTruthy();
+      if (existsSync(seeds)) expect(existsSync(join(seeds, source.document)), `source document ${source.document}`).toBe(true);
+    }
+  });
+
+  test('has an explanation, hints in at least two tiers, and at least one experiment', () => {
+    expect(readFileSync(join(lesson.dir, 'README.md'), 'utf8').trim().length, 'README.md').toBeGreaterThan(200);
+    expect(lesson.hints.length, 'hint tiers in hints.md').toBeGreaterThanOrEqual(2);
+    expect(lesson.experiments.length, 'experiments').toBeGreaterThanOrEqual(1);
+  });
+
+  test('every recorded result the explanation shows exists, from a real run', () => {
+    const readme = readFileSync(join(lesson.dir, 'README.md'), 'utf8');
+    for (const [, name] of readme.matchAll(/\{\{recorded: ([\w-]+)\}\}/g)) {
+      expect(lesson.experiments, `experiment behind {{recorded: ${name}}}`).toContain(`${name}.ts`);
+      const file = join(lesson.dir, 'recorded', `${name}.json`);
+      expect(existsSync(file), `recorded/${name}.json (npm run experiment -- ${lesson.id} ${name} --record)`).toBe(true);
+      const record = JSON.parse(readFileSync(file, 'utf8')) as { machine?: { node?: string; cores?: number }; quick?: boolean };
+      expect(record.machine?.node, `Node version in recorded/${name}.json`).toMatch(/^v\d+/);
+      expect(record.machine?.cores, `core count in recorded/${name}.json`).toBeGreaterThan(0);
+      expect(record.quick, `recorded/${name}.json comes from a full run, not quick mode`).toBe(false);
+    }
+  });
+
+  test('the exercise, its starter, its solution and its checks come together', () => {
+    const starter = filesUnder(join(lesson.dir, 'starter')).sort();
+    const solution = filesUnder(join(solutionsRoot, lesson.id)).sort();
+    expect(starter, 'files in starter/').toEqual([...lesson.files].sort());
+    expect(solution, `files in solutions/${lesson.id}/`).toEqual([...lesson.files].sort());
+    if (lesson.files.length > 0) expect(lesson.checkFiles.length, 'check files (*.test.ts)').toBeGreaterThan(0);
+    else expect(lesson.checkFiles, 'checks for a lesson with no exercise').toEqual([]);
+  });
+
+  test('every broken variant is complete, explained, and names the check that catches it', () => {
+    const folders = existsSync(join(lesson.dir, 'broken')) ? readdirSync(join(lesson.dir, 'broken')).sort() : [];
+    expect(folders, 'folders under broken/ against lesson.json').toEqual(lesson.broken.map((b) => b.name).sort());
+    for (const variant of lesson.broken) {
+      expect(variant.note.length, `note of ${variant.name}`).toBeGreaterThan(20);
+      expect([variant.caughtBy].flat().length, `caughtBy of ${variant.name}`).toBeGreaterThan(0);
+      for (const file of lesson.files) expect(existsSync(join(lesson.dir, 'broken', variant.name, file)), `broken/${variant.name}/${file}`).toBe(true);
+    }
+  });
+
+  test('every quiz answer points at an option, and every piece of evidence exists', () => {
+    const ids = new Set<string>();
+    for (const item of lesson.quiz) {
+      expect(ids.has(item.id), `duplicate quiz id ${item.id}`).toBe(false);
+      ids.add(item.id);
+      const keys = item.options.map((o) => o.key);
+      expect(keys.length, `options of ${item.id}`).toBeGreaterThanOrEqual(2);
+      expect(keys, `answer of ${item.id}`).toContain(item.answer);
+      if (item.documentAnswer !== undefined) expect(keys, `documentAnswer of ${item.id}`).toContain(item.documentAnswer);
+      if (item.documentAnswer !== undefined && item.documentAnswer !== item.answer)
+        expect(item.correction, `${item.id} differs from its document: say how, in 'correction'`).toBeTruthy();
+      expect(item.question && item.explanation, `question and explanation of ${item.id}`).toBeTruthy();
+      expect(item.evidence.length, `evidence of ${item.id}`).toBeGreaterThan(0);
+      for (const e of item.evidence) expect(lesson.experiments, `evidence '${e}' of ${item.id}`).toContain(`${e}.ts`);
+      if (item.codeFile) expect(existsSync(join(lesson.dir, item.codeFile)), `codeFile of ${item.id}`).toBe(true);
+    }
+  });
+
+  test('lesson text has no broken character encoding', () => {
+    const texts = ['README.md', 'hints.md', 'quiz.json', 'lesson.json'].filter((f) => existsSync(join(lesson.dir, f)));
+    for (const file of texts) expect(readFileSync(join(lesson.dir, file), 'utf8'), file).not.toMatch(/â€|Ã.|ðŸ|ï¿½/);
+  });
+});
