@@ -136,7 +136,11 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
 
   process.stdin.setRawMode(true);
   process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (key: string) => {
+  // A terminal may deliver several keys in one chunk (a pasted '3' + Enter, say).
+  process.stdin.on('data', (chunk: string) => {
+    for (const key of chunk) onKey(key);
+  });
+  const onKey = (key: string): void => {
     if (key === '\u0003') return quit();
     if (listing) {
       if (key === '\u001b') listing = false;
@@ -167,7 +171,7 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
       case 'r':
         return void check();
     }
-  });
+  };
   open(current);
 }
 
