@@ -64,8 +64,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'check': {
-      fillWorkspace();
       const lesson = lessonNamed();
+      fillWorkspace([lesson]);
       const targetDir = resolveTarget(lesson, values);
       if (lesson.files.length === 0) {
         console.log(`${lesson.title} has no exercise to check. Run its experiments: npm run experiment -- ${lesson.id}`);

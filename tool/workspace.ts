@@ -18,7 +18,7 @@ export function fillWorkspace(lessons = allLessons()): string[] {
   for (const lesson of lessons) {
     for (const file of lesson.files) {
       const target = exerciseFile(lesson, file);
-      if (existsSync(target)) continue;
+      if (existsSync(target) || !existsSync(starterFile(lesson, file))) continue;
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(starterFile(lesson, file), target);
       created.push(relative(projectRoot, target));

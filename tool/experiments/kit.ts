@@ -3,6 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 
+// Experiments count and stop threads the same way checks do, without vitest.
+export { stopAll, watchThreads } from '../runtime/tracking.ts';
+
 export interface Machine {
   node: string;
   cores: number;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { onTestFinished } from 'vitest';
-import { trackedSince, trackingMark, type Tracked } from '../runtime/tracking.ts';
+export { watchThreads, type ThreadWatch } from '../runtime/tracking.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -79,36 +79,6 @@ export async function runDisposers(boundMs = 2000): Promise<void> {
       ]),
     ),
   );
-}
-
-export interface ThreadWatch {
-  /** Worker threads started since the watch began. */
-  readonly workersCreated: number;
-  /** Worker threads started since the watch began and not yet exited. */
-  readonly workersAlive: number;
-  /** Child processes started since the watch began and not yet exited. */
-  readonly processesAlive: number;
-  readonly started: readonly Tracked[];
-}
-
-/** Counts the worker threads and child processes started from now on. */
-export function watchThreads(): ThreadWatch {
-  const mark = trackingMark();
-  const since = () => trackedSince(mark);
-  return {
-    get workersCreated() {
-      return since().filter((t) => t.kind === 'worker thread').length;
-    },
-    get workersAlive() {
-      return since().filter((t) => t.kind === 'worker thread' && t.alive).length;
-    },
-    get processesAlive() {
-      return since().filter((t) => t.kind === 'child process' && t.alive).length;
-    },
-    get started() {
-      return since();
-    },
-  };
 }
 
 /** Resolves once `predicate` holds, or rejects after `ms` with `what` in the message. */

@@ -1,9 +1,12 @@
 // vitest setup for lesson checks. Runs in the same process as the checks, before them.
 import '../runtime/register.ts';
 import { appendFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach, chai } from 'vitest';
 import { describeLeft, setTrackingContext, settle, stopAll } from '../runtime/tracking.ts';
 import { runDisposers } from './index.ts';
+
+// A learner needs the whole observed value, not its first 40 characters.
+chai.config.truncateThreshold = 0;
 
 // The runner reads this file to tell which check was running if the process stops responding
 // (a synchronous infinite loop blocks every timer in this process, vitest's included).

@@ -99,3 +99,33 @@ export function describeLeft(left: Tracked[]): string {
   }
   return [...groups].map(([key, n]) => (n > 1 ? `${n} x ${key}` : key)).join('; ');
 }
+
+export interface ThreadWatch {
+  /** Worker threads started since the watch began. */
+  readonly workersCreated: number;
+  /** Worker threads started since the watch began and not yet exited. */
+  readonly workersAlive: number;
+  /** Child processes started since the watch began and not yet exited. */
+  readonly processesAlive: number;
+  readonly started: readonly Tracked[];
+}
+
+/** Counts the worker threads and child processes started from now on. */
+export function watchThreads(): ThreadWatch {
+  const mark = trackingMark();
+  const since = () => trackedSince(mark);
+  return {
+    get workersCreated() {
+      return since().filter((t) => t.kind === 'worker thread').length;
+    },
+    get workersAlive() {
+      return since().filter((t) => t.kind === 'worker thread' && t.alive).length;
+    },
+    get processesAlive() {
+      return since().filter((t) => t.kind === 'child process' && t.alive).length;
+    },
+    get started() {
+      return since();
+    },
+  };
+}
