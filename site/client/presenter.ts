@@ -1,0 +1,109 @@
+// Presenter view: one section or question at a time, large type, keyboard driven.
+// → Space PageDown: next · ← PageUp: previous · Enter: reveal · F: full screen · Home/End.
+import { $, $$, typing } from './util.ts';
+
+export function initPresenter(): void {
+  const deck = $('.presenter');
+  if (!deck) return;
+  const track = new URLSearchParams(location.search).get('track');
+  const all = $$('.slide', deck);
+  for (const slide of all) if (track && slide.dataset.kind === 'question' && slide.dataset.track !== track) slide.remove();
+  const slides = $$('.slide', deck);
+  const questions = slides.filter((s) => s.dataset.kind === 'question');
+  questions.forEach((q, i) => {
+    const num = $('.slide-num', q);
+    if (num) num.textContent = `Question ${i + 1} of ${questions.length}`;
+  });
+  document.body.classList.add('presenting');
+  const counter = $('.presenter-counter', deck);
+  for (const control of $$('.presenter-bar [hidden]', deck)) control.hidden = false;
+
+  const fromHash = Number(location.hash.slice(1));
+  let index = Number.isInteger(fromHash) && fromHash >= 1 && fromHash <= slides.length ? fromHash - 1 : 0;
+
+  const revealable = (slide: HTMLElement | undefined) => {
+    const answer = slide ? $<HTMLDetailsElement>('details.slide-answer', slide) : null;
+    return answer && !answer.open ? answer : null;
+  };
+
+  function show(i: number): void {
+    index = Math.max(0, Math.min(slides.length - 1, i));
+    slides.forEach((s, n) => s.classList.toggle('is-current', n === index));
+    const slide = slides[index];
+    slide?.scrollTo(0, 0);
+    if (counter) counter.textContent = `${index + 1} / ${slides.length}`;
+    const reveal = $<HTMLButtonElement>('[data-reveal]', deck!);
+    if (reveal) reveal.disabled = !revealable(slide);
+    history.replaceState(null, '', `${location.pathname}${location.search}#${index + 1}`);
+  }
+
+  function reveal(): boolean {
+    const slide = slides[index];
+    const answer = revealable(slide);
+    if (!answer || !slide) return false;
+    answer.open = true;
+    slide.classList.add('is-revealed');
+    const right = slide.dataset.answer;
+    for (const li of $$('.slide-options li', slide)) li.classList.toggle('is-right', li.dataset.option === right);
+    const button = $<HTMLButtonElement>('[data-reveal]', deck!);
+    if (button) button.disabled = true;
+    return true;
+  }
+
+  function fullscreen(): void {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void document.documentElement.requestFullscreen?.().catch(() => undefined);
+  }
+
+  for (const answer of $$<HTMLDetailsElement>('details.slide-answer', deck)) {
+    answer.addEventListener('toggle', () => {
+      if (answer.open && answer.closest('.slide') === slides[index]) reveal();
+    });
+  }
+  $('[data-next]', deck)?.addEventListener('click', () => show(index + 1));
+  $('[data-prev]', deck)?.addEventListener('click', () => show(index - 1));
+  $('[data-reveal]', deck)?.addEventListener('click', () => reveal());
+  $('[data-fullscreen]', deck)?.addEventListener('click', fullscreen);
+
+  document.addEventListener('keydown', (e) => {
+    if (typing(e) || e.metaKey || e.ctrlKey || e.altKey) return;
+    const onButton = e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement || e.target instanceof HTMLElement && e.target.tagName === 'SUMMARY';
+    switch (e.key) {
+      case 'ArrowRight':
+      case 'PageDown':
+      case 'n':
+      case 'j':
+        show(index + 1);
+        break;
+      case ' ':
+        if (onButton) return;
+        show(index + 1);
+        break;
+      case 'ArrowLeft':
+      case 'PageUp':
+      case 'p':
+      case 'k':
+      case 'Backspace':
+        show(index - 1);
+        break;
+      case 'Enter':
+      case 'r':
+        if (onButton && e.key === 'Enter') return;
+        if (!reveal()) show(index + 1);
+        break;
+      case 'Home':
+        show(0);
+        break;
+      case 'End':
+        show(slides.length - 1);
+        break;
+      case 'f':
+        fullscreen();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  });
+  show(index);
+}

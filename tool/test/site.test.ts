@@ -1,0 +1,374 @@
+// The lesson site, in a real browser: builds it, serves it on 127.0.0.1 and drives Debian's
+// Chromium through playwright-core. Screenshots go to test-artifacts/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { initHighlighter } from '../../site/build/highlight.ts';
+import { shell, siteTitle, type Assets } from '../../site/build/layout.ts';
+import { renderRecorded } from '../../site/build/recorded.ts';
+import { parseTimeline, renderTimeline, timelinesOf } from '../../site/build/timeline.ts';
+import { runExperiment } from '../experiments/run.ts';
+import { allLessons, projectRoot, tracks, type Lesson } from '../lessons.ts';
+import { serve, type Running } from '../site/server.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+const artifacts = join(projectRoot, 'test-artifacts');
+// Lessons appear while others work: the tests use the lessons the build rendered (set in beforeAll).
+let lessons: Lesson[] = [];
+
+if (!haveChromium && process.env.CI) {
+  test('Chromium is installed (required under CI)', () => {
+    throw new Error(`${chromiumPath} is missing: .ci/run installs it with apt-get install -y chromium.`);
+  });
+}
+
+describe.skipIf(!haveChromium)(`the site in Chromium${haveChromium ? '' : ` (skipped: ${chromiumPath} is missing; install it with apt-get install -y chromium)`}`, () => {
+  let outDir: string;
+  let live: Running;
+  let staticHost: Running;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let progressDir: string;
+  const problems = new Map<Page, string[]>();
+
+  async function open(url: string): Promise<Page> {
+    const page = await context.newPage();
+    const seen: string[] = [];
+    problems.set(page, seen);
+    page.on('console', (m) => {
+      if (m.type() === 'error') seen.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(url);
+    return page;
+  }
+  const errorsOf = (page: Page) => problems.get(page) ?? [];
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'workbook-site-test-'));
+    const build = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'site/build/build.ts'), '--out', outDir], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    build.stdout.on('data', (d: Buffer) => (output += d));
+    build.stderr.on('data', (d: Buffer) => (output += d));
+    const code = await new Promise<number | null>((r) => build.once('close', r));
+    if (code !== 0) throw new Error(`npm run build failed:\n${output}`);
+    const built = new Set(readdirSync(join(outDir, 'lessons')).map((f) => f.replace(/\.html$/, '')));
+    lessons = allLessons().filter((l) => built.has(l.id));
+    expect(lessons.length, 'lessons rendered').toBe(built.size);
+
+    // The learner's progress, as tool/progress.ts writes it: the first lesson passes, the second fails.
+    progressDir = mkdtempSync(join(tmpdir(), 'workbook-site-progress-'));
+    const [first, second] = lessons.filter((l) => l.files.length > 0);
+    writeFileSync(
+      join(progressDir, 'progress.json'),
+      JSON.stringify({
+        lessons: {
+          ...(first && { [first.id]: { passedAt: '2026-01-02T03:04:05.000Z', lastRun: { passed: 5, total: 5, at: '2026-01-02T03:04:05.000Z' } } }),
+          ...(second && { [second.id]: { lastRun: { passed: 2, total: 6, at: '2026-01-02T03:04:05.000Z' } } }),
+        },
+      }),
+    );
+    live = await serve({ dir: outDir, status: { progressFile: join(progressDir, 'progress.json'), lessonIds: () => lessons.map((l) => l.id) } });
+    // A static host, under a base path: every link in the site is relative.
+    staticHost = await serve({ dir: outDir, base: '/some/course/' });
+    userDataDir = mkdtempSync(join(tmpdir(), 'workbook-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 860 },
+      colorScheme: 'light',
+    });
+    mkdirSync(artifacts, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await live?.close();
+    await staticHost?.close();
+    for (const dir of [outDir, userDataDir, progressDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('every lesson page opens with no console errors, its title, and highlighted code', async () => {
+    expect(lessons.length).toBeGreaterThan(0);
+    const page = await open(live.url + 'index.html');
+    for (const lesson of lessons) {
+      await page.goto(`${live.url}lessons/${lesson.id}.html`);
+      await expect.poll(() => page.locator('h1').first().textContent(), { message: `title of ${lesson.id}` }).toBe(lesson.title);
+      if (lesson.files.length > 0) {
+        expect(await page.locator('.part-exercise').textContent(), 'the exercise path and the check command').toContain(`npm run check -- ${lesson.id}`);
+        expect(await page.locator('pre.shiki span[class^="t"]').count(), `highlighted tokens on ${lesson.id}`).toBeGreaterThan(0);
+      }
+      // Every link within the page lands on something.
+      const broken = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLAnchorElement>('a[href*="#"]')]
+          .filter((a) => a.pathname === location.pathname && a.hash.length > 1 && !document.getElementById(decodeURIComponent(a.hash.slice(1))))
+          .map((a) => a.getAttribute('href')),
+      );
+      expect(broken, `links to missing anchors on ${lesson.id}`).toEqual([]);
+      // Every page links to every lesson in the sidebar.
+      expect(await page.locator('.sidebar a[data-lesson]').count()).toBe(lessons.length);
+    }
+    for (const path of ['index.html', 'quiz.html', 'answer-key.html', 'present/index.html', 'present/questions.html']) await page.goto(live.url + path);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('a lesson page: outline, prev/next, copy buttons, hints one tier at a time, solution behind a reveal', async () => {
+    const lesson = lessons.find((l) => l.hints.length >= 2 && l.files.length > 0) ?? lessons[0]!;
+    const page = await open(`${live.url}lessons/${lesson.id}.html`);
+    await expect.poll(() => page.locator('[data-status-badge]').isVisible()).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'lesson.png') });
+    expect(await page.locator('.outline-nav a').count(), 'outline entries').toBeGreaterThan(2);
+    expect(await page.locator('.code .copy').count(), 'copy buttons').toBeGreaterThan(0);
+    const index = lessons.indexOf(lesson);
+    if (lessons[index + 1]) expect(await page.locator('.pager-next').getAttribute('href')).toBe(`${lessons[index + 1]!.id}.html`);
+    // Hints: only the first tier shows; opening it shows the second.
+    const tiers = page.locator('details.hint');
+    await expect.poll(() => tiers.nth(1).isVisible()).toBe(false);
+    await tiers.nth(0).locator('summary').click();
+    await expect.poll(() => tiers.nth(1).isVisible()).toBe(true);
+    // The solution stays closed until asked for.
+    const solution = page.locator('details.solution');
+    if ((await solution.count()) > 0) {
+      expect(await solution.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await solution.locator('summary').click();
+      expect(await solution.locator('pre.shiki').first().isVisible()).toBe(true);
+    }
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('the learner’s check status shows when served by npm run serve, and nothing on a static host', async () => {
+    const [first, second] = lessons.filter((l) => l.files.length > 0);
+    if (!first) return;
+    const page = await open(`${live.url}lessons/${first.id}.html`);
+    const badge = page.locator('[data-status-badge]');
+    await expect.poll(() => badge.textContent()).toBe('Your checks pass');
+    if (second) {
+      await page.goto(`${live.url}lessons/${second.id}.html`);
+      await expect.poll(() => page.locator('[data-status-badge]').textContent()).toBe('2 of 6 checks pass');
+      expect(await page.locator(`.sidebar a[data-lesson="${first.id}"] .status-dot.dot-pass`).count()).toBe(1);
+    }
+    await page.goto(`${staticHost.url}lessons/${first.id}.html`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('[data-status-badge]').isVisible()).toBe(false);
+    expect(await page.locator('.status-dot:visible').count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('a quiz answer shows right or wrong and its explanation, survives a reload, and a reset clears it', async () => {
+    const lesson = lessons.find((l) => l.quiz.length > 0);
+    if (!lesson) return;
+    const item = lesson.quiz[0]!;
+    const wrong = item.options.find((o) => o.key !== item.answer)!;
+    const page = await open(`${live.url}lessons/${lesson.id}.html`);
+    const card = page.locator(`#quiz-${item.id}`);
+    expect(await card.locator('.quiz-answer').isVisible(), 'the answer is hidden before choosing').toBe(false);
+    await card.locator(`button[data-option="${wrong.key}"]`).click();
+    await expect.poll(() => card.locator('.quiz-verdict').textContent()).toContain(`the answer is ${item.answer}`);
+    expect(await card.locator('.quiz-answer-body .explanation').isVisible()).toBe(true);
+    if (item.evidence.length > 0) expect(await card.locator('.evidence a').count()).toBe(item.evidence.length);
+    await page.reload();
+    await expect.poll(() => card.locator('.quiz-verdict').textContent(), { message: 'the answer after a reload' }).toContain(`the answer is ${item.answer}`);
+    expect(await card.locator(`button[data-option="${wrong.key}"]`).getAttribute('class')).toContain('is-wrong');
+    await page.locator('[data-quiz-reset]').first().click(); // the confirmation is accepted
+    await expect.poll(() => card.locator('.quiz-verdict').isVisible()).toBe(false);
+    await page.reload();
+    expect(await card.locator('.quiz-verdict').isVisible()).toBe(false);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('quiz mode runs to its score and reviews the missed questions', async () => {
+    const page = await open(live.url + 'quiz.html');
+    const total = await page.evaluate(() => (JSON.parse(document.getElementById('page-data')!.textContent!) as unknown[]).length);
+    if (total === 0) return;
+    await page.locator('input[name=timed]').check();
+    await page.locator('.qm-setup button[type=submit]').click();
+    expect(await page.locator('.qm-timer').isVisible(), 'the clock of a timed quiz').toBe(true);
+    let right = 0;
+    for (let i = 0; i < total; i++) {
+      await expect.poll(() => page.locator('.qm-count').textContent()).toBe(`Question ${i + 1} of ${total}`);
+      // Always the first option: some right, some wrong.
+      await page.locator('.quiz-option button').first().click();
+      await expect.poll(() => page.locator('.qm-feedback').isVisible()).toBe(true);
+      if ((await page.locator('.qm-feedback .verdict-right').count()) > 0) right++;
+      if (i === 0) {
+        await page.evaluate(() => scrollTo(0, 0));
+        await page.screenshot({ path: join(artifacts, 'quiz-mode.png') });
+      }
+      await page.keyboard.press('Enter'); // focus is on "Next question"
+    }
+    await expect.poll(() => page.locator('.qm-final').getAttribute('data-score')).toBe(`${right}/${total}`);
+    expect(await page.locator('.qm-review-item').count(), 'missed questions to review').toBe(total - right);
+    await page.screenshot({ path: join(artifacts, 'quiz-mode-score.png') });
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('presenter view steps through sections and questions with the keyboard and reveals answers', async () => {
+    const lesson = lessons.find((l) => l.quiz.length > 0 && existsSync(join(l.dir, 'README.md'))) ?? lessons.find((l) => l.quiz.length > 0);
+    if (!lesson) return;
+    const page = await open(`${live.url}present/${lesson.id}.html`);
+    const counter = page.locator('.presenter-counter');
+    const total = await page.locator('.slide').count();
+    await expect.poll(() => counter.textContent()).toBe(`1 / ${total}`);
+    expect(await page.locator('.slide:visible').count(), 'one slide at a time').toBe(1);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => counter.textContent()).toBe(`${Math.min(3, total)} / ${total}`);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => counter.textContent()).toBe(`${Math.min(2, total)} / ${total}`);
+    await page.keyboard.press('End'); // the last slide is the lesson's last question
+    const current = page.locator('.slide.is-current');
+    expect(await current.getAttribute('data-kind')).toBe('question');
+    expect(await current.locator('.slide-answer').isVisible()).toBe(false);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => current.locator('.slide-answer').isVisible()).toBe(true);
+    expect(await current.locator('.slide-options li.is-right').getAttribute('data-option')).toBe(lesson.quiz.at(-1)!.answer);
+    await page.screenshot({ path: join(artifacts, 'presenter.png') });
+    // The answer key lists every question with its answer.
+    await page.goto(live.url + 'answer-key.html');
+    expect(await page.locator('.key-item').count()).toBeGreaterThanOrEqual(lesson.quiz.length);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('search (on the static host, under a base path) finds a word that appears in exactly one lesson, and leads to it', async () => {
+    const index = JSON.parse(readFileSync(join(outDir, 'search-index.json'), 'utf8')) as { u: string; t: string; x: string }[];
+    const textByLesson = new Map<string, string>();
+    for (const e of index) {
+      const page = e.u.split('#')[0]!;
+      textByLesson.set(page, `${textByLesson.get(page) ?? ''} ${e.t} ${e.x}`.toLowerCase());
+    }
+    let word: string | undefined;
+    let target: string | undefined;
+    for (const [page, text] of textByLesson) {
+      const candidates = [...new Set(text.match(/\b[a-z]{8,}\b/g) ?? [])].sort();
+      word = candidates.find((w) => [...textByLesson.values()].filter((t) => t.includes(w)).length === 1);
+      if (word) {
+        target = page;
+        break;
+      }
+    }
+    expect(word, 'a word found in exactly one lesson').toBeDefined();
+    const page = await open(staticHost.url + 'index.html');
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.topbar')!).position), 'the stylesheet loads under the base path').toBe('sticky');
+    await page.keyboard.press('/');
+    await page.keyboard.type(word!);
+    const results = page.locator('.search-result');
+    await expect.poll(() => results.count()).toBeGreaterThan(0);
+    const hrefs = await results.evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    expect(new Set(hrefs), `every result for "${word}" is in ${target}`).toEqual(new Set([`/some/course/${target}`]));
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === `/some/course/${target}`);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('the theme switches, is remembered, and recolours the code', async () => {
+    const lesson = lessons.find((l) => l.files.length > 0) ?? lessons[0]!;
+    const page = await open(`${live.url}lessons/${lesson.id}.html`);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const colours = () =>
+      page.evaluate(() => {
+        const pre = [...document.querySelectorAll('pre.shiki')].sort((a, b) => b.querySelectorAll('span').length - a.querySelectorAll('span').length)[0]!;
+        const tokens = [...pre.querySelectorAll('span.line > span')].map((s) => getComputedStyle(s).color);
+        return { background: getComputedStyle(document.body).backgroundColor, text: getComputedStyle(pre).color, tokens: [...new Set(tokens)] };
+      });
+    expect(await theme(), 'the default follows prefers-color-scheme').toBe('light');
+    const light = await colours();
+    expect(light.tokens.length, 'distinct token colours in the light theme').toBeGreaterThan(2);
+    await page.locator('.theme-toggle').click();
+    expect(await theme()).toBe('dark');
+    const dark = await colours();
+    expect(dark.background, 'page background').not.toBe(light.background);
+    expect(dark.text, 'code colour').not.toBe(light.text);
+    expect(dark.tokens.length, 'distinct token colours in the dark theme').toBeGreaterThan(2);
+    expect(dark.tokens.filter((c) => light.tokens.includes(c)).length, 'token colours shared by both themes').toBeLessThan(dark.tokens.length);
+    await page.reload();
+    expect(await theme(), 'after a reload').toBe('dark');
+    await page.screenshot({ path: join(artifacts, 'lesson-dark.png') });
+    await page.locator('.theme-toggle').click();
+    expect(await theme()).toBe('light');
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('with JavaScript off, a lesson still reads: text, code, and answers to unfold', async () => {
+    const lesson = lessons.find((l) => l.quiz.length > 0) ?? lessons[0]!;
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    await page.goto(`${staticHost.url}lessons/${lesson.id}.html`);
+    expect(await page.locator('h1').textContent()).toBe(lesson.title);
+    expect(await page.locator('.sidebar a[data-lesson]').count()).toBe(lessons.length);
+    if (lesson.quiz.length > 0) {
+      const answer = page.locator('.quiz-answer').first();
+      expect(await answer.locator('summary').isVisible()).toBe(true);
+      await answer.locator('summary').click();
+      expect(await answer.locator('.explanation').isVisible()).toBe(true);
+    }
+    expect(await page.locator('[data-search]').isVisible(), 'search needs JavaScript and hides without it').toBe(false);
+    await page.close();
+  });
+
+  test('a recorded timeline is drawn as SVG: a row per worker, a bar per task, the crash and the replacement marked', async () => {
+    // No lesson records a timeline yet: a tiny experiment in tool/site/fixtures/ does, for real.
+    const dir = join(projectRoot, 'tool/site/fixtures/timeline-demo');
+    await initHighlighter();
+    const fixture = { id: 'timeline-demo', dir, title: 'Timeline fixture', track: '', order: 0, summary: '', sources: [], files: [], broken: [], hints: [], quiz: [], experiments: ['pool-with-crash.ts'], checkFiles: [] } satisfies Lesson;
+    const run = await runExperiment(fixture, 'pool-with-crash.ts', { quick: true, timeLimitSeconds: 60 });
+    expect(run.exitCode, run.output).toBe(0);
+    const record = { experiment: 'pool-with-crash', command: 'tool/site/fixtures/timeline-demo/experiments/pool-with-crash.ts', recordedAt: new Date().toISOString(), ...(run.record as object), output: run.output };
+    const [found] = timelinesOf(record as Parameters<typeof timelinesOf>[0]);
+    expect(found, 'the timeline in the recorded measurements').toBeDefined();
+    const timeline = found!.timeline;
+    expect(parseTimeline(JSON.stringify(timeline.tasks))?.tasks.length, 'a bare array of tasks is a timeline too').toBe(8);
+
+    // The block a lesson's {{recorded: ...}} would show, on a page styled like the site's.
+    const recordedAt = mkdtempSync(join(tmpdir(), 'workbook-timeline-'));
+    mkdirSync(join(recordedAt, 'recorded'));
+    writeFileSync(join(recordedAt, 'recorded', 'pool-with-crash.json'), JSON.stringify(record));
+    let block: string;
+    try {
+      block = renderRecorded({ ...fixture, dir: recordedAt }, 'pool-with-crash', { id: 'recorded-pool-with-crash' });
+    } finally {
+      rmSync(recordedAt, { recursive: true, force: true });
+    }
+    expect(block).not.toContain('"caption"'); // the timeline's JSON is drawn, not printed
+    const manifest = JSON.parse(readFileSync(join(outDir, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string; css?: string[]; isEntry?: boolean }>;
+    const entry = Object.values(manifest).find((c) => c.isEntry)!;
+    const assets: Assets = { js: [entry.file], css: entry.css ?? [] };
+    const html = shell({
+      site: { title: siteTitle, lessons, tracks: tracks(), assets, codeCss: '' },
+      root: '',
+      title: 'Timeline fixture',
+      page: 'fixture',
+      layout: 'wide',
+      body: `<article class="doc"><h1>Timeline fixture</h1>${block}${renderTimeline(timeline, { title: 'The same run, drawn alone' })}</article>`,
+    });
+    writeFileSync(join(outDir, 'timeline-fixture.html'), html);
+
+    const page = await open(live.url + 'timeline-fixture.html');
+    const svg = page.locator('.recorded svg.timeline-svg');
+    expect(await svg.isVisible()).toBe(true);
+    const workerRows = await svg.locator('text.tl-label').allTextContents();
+    expect(workerRows.filter((t) => t.startsWith('worker')), 'one row per worker').toEqual(['worker w1', 'worker w2', 'worker w3']);
+    expect(await svg.locator('g.tl-task').count(), 'one bar per task').toBe(8);
+    expect(await svg.locator('g.tl-task.tl-crash').count(), 'the crashed task').toBe(1);
+    expect(await svg.locator('g.tl-cross').count(), 'the crash marked').toBe(1);
+    expect(await svg.locator('g.tl-replace').count(), 'the replacement marked').toBe(1);
+    expect(await svg.locator('path.tl-queue').count(), 'the queue drawn').toBe(1);
+    await page.locator('.recorded').first().screenshot({ path: join(artifacts, 'timeline.png') });
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+});
