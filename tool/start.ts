@@ -1,12 +1,12 @@
 // `npm start`: the learner's loop. In a terminal: the current lesson, its checks (re-run on every
 // save under exercises/), a progress bar and a few keys. Without one: a summary, once.
-import { watch } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, watch } from 'node:fs';
+import { join, relative } from 'node:path';
 import { checkLesson } from './check/command.ts';
 import { bold, dim, formatRun, green, red, yellow } from './check/format.ts';
 import type { RunResult } from './check/run.ts';
 import { allLessons, projectRoot, type Lesson } from './lessons.ts';
-import { readProgress, updateProgress, type Progress } from './progress.ts';
+import { readProgress, stateDir, updateProgress, type Progress } from './progress.ts';
 import { exerciseFile, exercisesRoot, fillWorkspace, resolveTarget } from './workspace.ts';
 import { revealNextHint } from './hints.ts';
 
@@ -35,13 +35,14 @@ function firstUnfinished(progress: Progress, lessons: Lesson[]): Lesson {
   return withExercise.find((l) => !isPassed(progress, l.id)) ?? withExercise[0] ?? lessons[0]!;
 }
 
-function header(lesson: Lesson, lessons: Lesson[], progress: Progress): string {
+function header(lesson: Lesson, lessons: Lesson[], progress: Progress, siteUrl?: string): string {
   const index = lessons.indexOf(lesson) + 1;
+  const read = siteUrl ? `${siteUrl}lessons/${lesson.id}.html  (or ${relative(projectRoot, lesson.dir)}/README.md)` : `${relative(projectRoot, lesson.dir)}/README.md`;
   return [
     bold('Worker-pool workbook') + '   ' + progressBar(progress, lessons),
     '',
     bold(`Lesson ${index} of ${lessons.length}: ${lesson.title}`),
-    `  Read: ${relative(projectRoot, lesson.dir)}/README.md`,
+    `  Read: ${read}`,
     lesson.files.length ? `  Edit: ${lesson.files.map((f) => relative(projectRoot, exerciseFile(lesson, f))).join(', ')}` : '  This lesson has no exercise: read it and run its experiments.',
     `  Experiments: npm run experiment -- ${lesson.id}`,
     '',
@@ -71,7 +72,24 @@ async function summary(lesson: Lesson, lessons: Lesson[]): Promise<void> {
   console.log(dim('\nNot a terminal, so this is a one-time summary. Run `npm start` in a terminal to work interactively.'));
 }
 
+/** Serves the built site, with the learner's live check status, if it has been built. */
+async function startSite(): Promise<string | undefined> {
+  const dir = join(projectRoot, 'site', 'dist');
+  if (!existsSync(join(dir, 'index.html'))) return undefined;
+  const { serve } = await import('./site/server.ts');
+  const status = { progressFile: join(stateDir, 'progress.json'), lessonIds: () => allLessons().map((l) => l.id) };
+  for (const port of [4173, 0]) {
+    try {
+      return (await serve({ dir, port, status })).url;
+    } catch {
+      // The usual port is taken (a second npm start, say): any free one will do.
+    }
+  }
+  return undefined;
+}
+
 async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
+  const siteUrl = await startSite();
   let current = initial;
   let lastRun: RunResult | undefined;
   let extra = '';
@@ -82,13 +100,14 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
 
   const render = () => {
     const progress = readProgress();
-    const parts = [header(current, lessons, progress)];
+    const parts = [header(current, lessons, progress, siteUrl)];
     if (listing) parts.push(lessonList(progress, lessons, current.id), '', `Type a lesson number and Enter to open it, or Esc to go back: ${typed}`);
     else {
       if (running) parts.push(dim('Running the checks…'));
       else if (lastRun) parts.push(formatRun(current, lastRun, { hint: false }));
       if (lastRun?.outcome === 'passed' && !running) parts.push('', green(bold('Lesson passed. Press n for the next one.')));
       if (extra) parts.push('', extra);
+      if (!siteUrl) parts.push('', dim('To read the lessons in your browser: npm run serve (in another terminal; it builds the site the first time).'));
       parts.push('', dim('[h] hint  [l] list  [n] next  [p] previous  [r] re-run  [q] quit   Watching exercises/ for changes.'));
     }
     process.stdout.write('\x1b[2J\x1b[H' + parts.join('\n') + '\n');
