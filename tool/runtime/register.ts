@@ -28,14 +28,32 @@ function withoutTypeScriptPreloads(argv: string[]): string[] {
   return out;
 }
 
+/** The flags named by ERR_WORKER_INVALID_EXEC_ARGV, if that is the error. */
+function invalidFlags(error: unknown): Set<string> | undefined {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || !message?.includes(': ')) return undefined;
+  return new Set(message.slice(message.indexOf(': ') + 2).split(', '));
+}
+
 if (!(workerThreads.Worker as unknown as Record<symbol, boolean>)[patched]) {
   const RealWorker = workerThreads.Worker;
   class Worker extends RealWorker {
     static [patched] = true;
     constructor(filename: string | URL, options?: import('node:worker_threads').WorkerOptions) {
       const evaluated = Boolean(options?.eval);
-      const execArgv = options?.execArgv ?? withoutTypeScriptPreloads(process.execArgv);
-      super((!evaluated && workerEntryFor(filename)) || filename, { ...options, execArgv });
+      const entry = (!evaluated && workerEntryFor(filename)) || filename;
+      const inherited = withoutTypeScriptPreloads(process.execArgv);
+      // Left alone, Node passes the parent's options on itself and ignores the process-wide ones
+      // (V8 flags such as --max-old-space-size). Given explicitly, those make the constructor
+      // throw, so the list we pass keeps only what a worker accepts.
+      const execArgv = options?.execArgv ?? (inherited.length === process.execArgv.length ? undefined : inherited);
+      try {
+        super(entry, { ...options, execArgv });
+      } catch (error) {
+        const invalid = invalidFlags(error);
+        if (options?.execArgv || !execArgv || !invalid) throw error;
+        super(entry, { ...options, execArgv: execArgv.filter((flag) => !invalid.has(flag)) });
+      }
       if (!isToolingFile(filename)) trackWorker(this, filename, { eval: evaluated, name: options?.name });
     }
   }

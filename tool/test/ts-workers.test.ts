@@ -1,8 +1,10 @@
 // `new Worker('x.ts')` behaves like a worker on a .js file, on every supported Node.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { projectRoot } from '../lessons.ts';
 import '../runtime/register.ts';
 import { Worker } from 'node:worker_threads';
 
@@ -47,4 +49,19 @@ test("a .ts worker file that does not exist emits 'error'", async () => {
   const { error } = await firstEvent(new Worker(join(folder, 'missing.ts')));
   expect(error).toBeInstanceOf(Error);
   expect(String(error?.message)).toMatch(/missing\.ts|Cannot find/);
+});
+
+test('a process started with a V8 flag (--max-old-space-size) can still start .ts workers', () => {
+  writeFileSync(join(folder, 'flagged-worker.ts'), "import { parentPort } from 'node:worker_threads';\nparentPort!.postMessage('up');\n");
+  writeFileSync(
+    join(folder, 'flagged-main.ts'),
+    "import { Worker } from 'node:worker_threads';\nconst w = new Worker(new URL('./flagged-worker.ts', import.meta.url));\nw.on('message', (m) => { console.log(m); void w.terminate(); });\n",
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=128', '--import', 'tsx', '--import', join(projectRoot, 'tool/runtime/register.ts'), join(folder, 'flagged-main.ts')],
+    { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trim()).toBe('up');
 });
