@@ -428,7 +428,7 @@ export function answerKeyPage(site: Site): Page {
                   .map((name) => {
                     const r = loadRecord(lesson, name);
                     if (!r) return `<li><code>${esc(name)}</code>: not recorded yet</li>`;
-                    return `<li><code>${esc(name)}</code> <span class="muted">(${esc(machineLine(r))})</span><ul>${(r.claims ?? []).map((c) => `<li class="${c.holds ? 'claim-holds' : 'claim-fails'}">${c.holds ? '✓' : '✗'} ${esc(c.claim)} <span class="muted">— ${esc(c.evidence)}</span></li>`).join('')}</ul></li>`;
+                    return `<li><code>${esc(name)}</code> <span class="muted">(${esc(machineLine(r))})</span><ul>${(r.claims ?? []).map((c) => `<li class="${c.checked === false ? 'claim-unchecked' : c.holds ? 'claim-holds' : 'claim-fails'}">${c.checked === false ? '–' : c.holds ? '✓' : '✗'} ${esc(c.claim)}${c.checked === false ? ' <span class="muted">(not tested: busy machine)</span>' : ''} <span class="muted">— ${esc(c.evidence)}</span></li>`).join('')}</ul></li>`;
                   })
                   .join('');
                 return `<li class="key-item"><p class="key-question">${p.question} <span class="muted">(${esc(p.source)})</span></p>

@@ -14,7 +14,7 @@ export interface RecordedRun {
   machine?: { node?: string; cores?: number; cpu?: string; platform?: string };
   quick?: boolean;
   measurements?: Record<string, { value: unknown; unit?: string }>;
-  claims?: { claim: string; holds: boolean; evidence: string }[];
+  claims?: { claim: string; holds: boolean; evidence: string; checked?: boolean }[];
   output?: string;
   timeline?: unknown;
 }
@@ -72,10 +72,12 @@ export function renderRecorded(lesson: Lesson, name: string, options: { id?: str
   }
   const m = record.machine ?? {};
   const { question, body } = outputLines(record);
-  const failed = (record.claims ?? []).filter((c) => !c.holds).length;
+  const failed = (record.claims ?? []).filter((c) => !c.holds && c.checked !== false).length;
+  const uncounted = (record.claims ?? []).filter((c) => c.checked === false).length;
   const chips = [
     record.quick ? '<span class="chip chip-warn" title="recorded with WORKBOOK_QUICK=1: fewer repetitions">quick run</span>' : '',
     failed ? `<span class="chip chip-bad">${failed} claim${failed > 1 ? 's' : ''} did not hold</span>` : '',
+    uncounted ? `<span class="chip chip-warn" title="the machine was too busy to test a parallel speed-up">${uncounted} claim${uncounted > 1 ? 's' : ''} not tested: busy machine</span>` : '',
   ].join('');
   const timelines = timelinesOf(record)
     .map((t, i) => renderTimeline(t.timeline, { id: `${options.id ?? `recorded-${name}`}-timeline-${i + 1}` }))

@@ -1,7 +1,7 @@
 // What experiments use to print evidence the same way everywhere: the machine they ran on,
 // medians over repeated runs, and claims that are checked, not just stated.
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 
 // Experiments count and stop threads the same way checks do, without vitest.
 export { stopAll, watchThreads } from '../runtime/tracking.ts';
@@ -37,13 +37,24 @@ export interface Claim {
   claim: string;
   holds: boolean;
   evidence: string;
+  /** False when the claim could not be tested fairly here (it needs idle cores; the machine was busy). */
+  checked: boolean;
+}
+
+export interface ClaimOptions {
+  /**
+   * The claim is about parallel speed-up, so it needs cores nobody else is using. On a machine
+   * already busy when the experiment started it is printed but not counted: a saturated machine
+   * cannot show a speed-up, and saying it failed would be as wrong as saying it held.
+   */
+  needsIdleCores?: boolean;
 }
 
 export interface Experiment {
   /** Prints a measurement and keeps it for the recorded results. */
   measure(name: string, value: number | string, unit?: string): void;
   /** States a claim, checks it against what was observed, and prints both. */
-  claim(claim: string, holds: boolean, evidence: string): boolean;
+  claim(claim: string, holds: boolean, evidence: string, options?: ClaimOptions): boolean;
   note(text: string): void;
   /** Prints the verdict, writes the record when asked to, and sets the exit code. */
   done(): void;
@@ -52,6 +63,9 @@ export interface Experiment {
 /** Starts an experiment: prints its question and the machine it runs on. */
 export function experiment(question: string): Experiment {
   const info = machine();
+  // Load before this experiment adds its own: other programs competing for the cores.
+  const loadAtStart = loadavg()[0] ?? 0;
+  const busy = loadAtStart >= info.cores;
   const measurements: Record<string, { value: number | string; unit?: string }> = {};
   const claims: Claim[] = [];
   console.log(`${question}`);
@@ -62,23 +76,29 @@ export function experiment(question: string): Experiment {
       const shown = typeof value === 'number' ? Number(value.toPrecision(4)) : value;
       console.log(`  ${name}: ${shown}${unit ? ` ${unit}` : ''}`);
     },
-    claim(claim, holds, evidence) {
-      claims.push({ claim, holds, evidence });
-      console.log(`  ${holds ? '✓' : '✗'} ${claim}\n      ${evidence}`);
+    claim(claim, holds, evidence, options = {}) {
+      const checked = !(options.needsIdleCores && busy);
+      claims.push({ claim, holds, evidence, checked });
+      const mark = !checked ? '–' : holds ? '✓' : '✗';
+      const caveat = checked ? '' : ` (not counted: the machine was busy, load ${loadAtStart.toFixed(1)} on ${info.cores} cores, so it cannot show a parallel speed-up)`;
+      console.log(`  ${mark} ${claim}\n      ${evidence}${caveat}`);
       return holds;
     },
     note(text) {
       console.log(`  ${text}`);
     },
     done() {
-      const failed = claims.filter((c) => !c.holds);
+      const counted = claims.filter((c) => c.checked);
+      const failed = counted.filter((c) => !c.holds);
+      const uncounted = claims.length - counted.length;
       console.log(
-        failed.length === 0
-          ? `\n${claims.length} of ${claims.length} claims held on this machine.`
-          : `\n${failed.length} of ${claims.length} claims did not hold on this machine: ${failed.map((c) => c.claim).join('; ')}`,
+        (failed.length === 0
+          ? `\n${counted.length} of ${counted.length} claims held on this machine.`
+          : `\n${failed.length} of ${counted.length} claims did not hold on this machine: ${failed.map((c) => c.claim).join('; ')}`) +
+          (uncounted ? ` ${uncounted} not counted: the machine was too busy to test them.` : ''),
       );
       const recordTo = process.env.WORKBOOK_RECORD;
-      if (recordTo) writeFileSync(recordTo, JSON.stringify({ machine: info, quick, measurements, claims }, null, 2));
+      if (recordTo) writeFileSync(recordTo, JSON.stringify({ machine: { ...info, loadAtStart }, quick, measurements, claims }, null, 2));
       if (failed.length > 0) process.exitCode = 1;
     },
   };
