@@ -8,8 +8,8 @@ import { experiment, median, ms, quick } from '../../../tool/experiments/kit.ts'
 
 const worker = new URL('../fixtures/square-worker.ts', import.meta.url);
 const exp = experiment('What does a new worker per task cost, against a pool that reuses its workers?');
-const tasks = quick ? 30 : 100;
-const rounds = quick ? 2 : 7;
+const tasks = quick ? 20 : 100;
+const rounds = quick ? 1 : 7;
 
 function workerPerTask(value: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
