@@ -1,0 +1,172 @@
+// Document 000's Pool ("7) Worker Pool with Transferable Buffers", pool-transfer.js), as runnable
+// TypeScript.
+//
+// Adapted to the production track's API, and nothing more:
+// - The document's class is `Pool` with constructor (size, { worker, maxQueue }); here it is
+//   `WorkerPool` with (workerFile, { size, maxQueue }) like every pool in the workbook.
+// - The document's run(buf) takes one Uint8Array and always transfers [buf.buffer]. Here run(data,
+//   { transferList }) takes any data and transfers the ArrayBuffers the caller lists, exactly where
+//   the document transfers: in _assign(), in the postMessage call. The job keeps `data` and
+//   `transferList` where the document keeps `buf`, and _assign() deletes them after posting as the
+//   document deletes `buf`. (So the document's `instanceof Uint8Array` test has nothing to test.)
+// - The document's worker posts { id, buf }; the track's protocol is { id, result } or
+//   { id, error: { message } }. The pool resolves with reply.result, and rejects with
+//   new Error(reply.error.message) when the reply carries an error. Like the document, a reply
+//   whose id is not the in-flight job's is ignored.
+// - Fields are typed.
+//
+// Identical to the document, line for line: _spawn() with its 'message', 'error' and 'exit'
+// handlers, _replace(), _assign(), _drain(), the idle list, the in-flight map, the queue
+// (Array#shift), the backpressure test in run(), close() and its polling, `pending` and `active`.
+import { Worker, type TransferListItem } from 'node:worker_threads';
+
+interface Job {
+  id: number;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+  data?: unknown;
+  transferList?: readonly TransferListItem[];
+}
+type Reply = { id: number; result?: unknown; error?: { message: string } };
+
+export class WorkerPool {
+  size: number;
+  maxQueue: number;
+  workerPath: string | URL;
+  all: Set<Worker>;
+  idle: Worker[];
+  queue: Job[];
+  inflight: Map<Worker, Job>;
+  _nextId: number;
+  _closing: boolean;
+
+  constructor(workerFile: string | URL, opts: { size: number; maxQueue?: number }) {
+    const size = opts.size;
+    if (!Number.isInteger(size) || size < 1) throw new Error('Invalid pool size');
+    this.size = size;
+    this.maxQueue = opts.maxQueue ?? Infinity;
+    this.workerPath = workerFile;
+
+    this.all = new Set();
+    this.idle = [];
+    this.queue = [];
+    this.inflight = new Map();
+
+    this._nextId = 1;
+    this._closing = false;
+
+    for (let i = 0; i < size; i++) this._spawn();
+  }
+
+  _spawn() {
+    const w = new Worker(this.workerPath);
+    this.all.add(w);
+
+    w.on('message', (msg: Reply) => {
+      // msg: { id, result } where result is a Uint8Array (transferred back)
+      const job = this.inflight.get(w);
+      if (!job || job.id !== msg.id) {
+        // Unknown or stale job; just ignore
+        return;
+      }
+      this.inflight.delete(w);
+      this.idle.push(w);
+      this._drain();
+      if (msg.error) job.reject(new Error(msg.error.message));
+      else job.resolve(msg.result); // <— Uint8Array whose buffer is now owned here
+    });
+
+    w.on('error', (err) => {
+      const job = this.inflight.get(w);
+      if (job) {
+        this.inflight.delete(w);
+        job.reject(err);
+      }
+      this._replace(w);
+    });
+
+    w.on('exit', (code) => {
+      const job = this.inflight.get(w);
+      if (job) {
+        this.inflight.delete(w);
+        job.reject(new Error(`Worker exited ${code}`));
+      }
+      this.all.delete(w);
+      if (!this._closing) this._spawn(); // keep pool size
+    });
+
+    this.idle.push(w);
+  }
+
+  _replace(w: Worker) {
+    try {
+      void w.terminate();
+    } catch {}
+    this.all.delete(w);
+    if (!this._closing) this._spawn();
+    this._drain();
+  }
+
+  _assign(w: Worker, job: Job) {
+    this.inflight.set(w, job);
+    // Transfer the ArrayBuffer ownership to worker (zero copy).
+    // After this call, the listed buffers are neutered here—do not touch job.data again.
+    w.postMessage({ id: job.id, data: job.data }, job.transferList as TransferListItem[] | undefined);
+    // Remove local ref to make it obvious we shouldn't use it
+    delete job.data;
+    delete job.transferList;
+  }
+
+  _drain() {
+    while (this.idle.length && this.queue.length) {
+      const w = this.idle.shift();
+      const job = this.queue.shift()!;
+      if (!w) break;
+      this._assign(w, job);
+    }
+  }
+
+  /**
+   * Submit data for processing, transferring the ArrayBuffers in transferList.
+   * Returns a Promise of the result, whose buffer ownership is transferred back to the main thread.
+   */
+  run(data: unknown, options: { transferList?: readonly TransferListItem[] } = {}): Promise<unknown> {
+    if (this._closing) return Promise.reject(new Error('Pool is closing'));
+    if (this.queue.length >= this.maxQueue && this.idle.length === 0) {
+      return Promise.reject(new Error('Backpressure: queue is full'));
+    }
+
+    const id = this._nextId++;
+    return new Promise((resolve, reject) => {
+      const job: Job = { id, resolve, reject, data, transferList: options.transferList };
+      const w = this.idle.shift();
+      if (w) {
+        this._assign(w, job);
+      } else {
+        this.queue.push(job);
+      }
+    });
+  }
+
+  async close() {
+    this._closing = true;
+    // Wait until queue is empty and no inflight jobs
+    await new Promise<void>((r) => {
+      const check = () => {
+        if (this.queue.length === 0 && this.inflight.size === 0) return r();
+        setTimeout(check, 10);
+      };
+      check();
+    });
+    await Promise.allSettled([...this.all].map((w) => w.terminate()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  get pending() {
+    return this.queue.length;
+  }
+  get active() {
+    return this.inflight.size;
+  }
+}
