@@ -1,0 +1,99 @@
+// Benchmark (not a test): the capstone's pool side by side with piscina, same machine, same run,
+// interleaved rounds, medians printed as ratios.
+//
+//   npm run bench                              the reference solution (solutions/capstone/pool.ts)
+//   npm run bench -- --target exercises        your own pool (exercises/capstone/pool.ts)
+//   npm run bench -- --rounds 9 --tasks 50000  more rounds, or a different burst size
+//
+// What it measures, on 2 threads each:
+//   (a) throughput: 100,000 tiny tasks submitted all at once          goal: >= 1.5x piscina's
+//   (b) sequential round trips, each awaited before the next          goal: median <= 0.6x piscina's
+//   (c) no collapse: the burst of (a) against the same tasks submitted
+//       through a sliding window of 1,024 outstanding                  goal: within 15%
+//   (d) a CPU-bound batch (64 x fib(30)) against the ideal: the same
+//       work on this thread alone, divided by the number of threads    goal: within 1.15x of ideal
+//       and, because on a loaded machine other processes take cores from both, also against the
+//       time the tasks took in the workers themselves (what the pool itself loses).
+// The machine is shared: the load average is printed with the figures, and only medians of
+// interleaved rounds are compared.
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { compare, piscina, workbookPool, type Comparison } from './suite.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    target: { type: 'string', default: 'solutions' },
+    rounds: { type: 'string', default: '7' },
+    tasks: { type: 'string', default: '100000' },
+    'round-trips': { type: 'string', default: '5000' },
+    fib: { type: 'string', default: '30' },
+    json: { type: 'string' },
+  },
+});
+const THREADS = 2;
+const options = {
+  threads: THREADS,
+  rounds: Number(args.rounds),
+  tasks: Number(args.tasks),
+  window: 1024,
+  roundTrips: Number(args['round-trips']),
+  cpuTasks: 64,
+  fib: Number(args.fib),
+  piscinaWindowed: true,
+};
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+const ours = await workbookPool(args.target);
+const theirs = await piscina();
+console.log(`${ours.name} against piscina, ${THREADS} threads each, ${options.rounds} interleaved rounds`);
+console.log(`Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${process.platform}-${process.arch}`);
+console.log(`  ${ours.name}: ${ours.version}\n  piscina: ${theirs.version} (default options: atomics 'sync', recordTiming on)`);
+console.log(`  load average at start (1, 5, 15 min): ${load()}\n`);
+const loads: number[] = [loadavg()[0]!];
+
+const result: Comparison = await compare(ours, theirs, {
+  ...options,
+  onRound(round, m) {
+    loads.push(loadavg()[0]!);
+    const pair = (key: string, digits = 0) => `${m(`${key} ${ours.name}`).toFixed(digits)} / ${m(`${key} ${theirs.name}`).toFixed(digits)}`;
+    console.log(
+      `round ${round}: burst ${pair('burst')} ms, window ${pair('windowed')} ms, round trip ${pair('rtt median')} µs (p99 ${pair('rtt p99')}), ` +
+        `cpu ${pair('cpu')} ms, one thread ${m('cpu single thread').toFixed(0)} ms   [${ours.name} / piscina; load ${loadavg()[0]!.toFixed(2)}]`,
+    );
+  },
+});
+
+const med = result.median;
+const rows: Array<{ what: string; ratio: number; goal: string; met: boolean | undefined; detail: string }> = [];
+const perSecond = (key: string) => options.tasks / (med(key) / 1000);
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+const tput = perSecond(`burst ${ours.name}`) / perSecond(`burst ${theirs.name}`);
+rows.push({ what: `(a) throughput, ${fmt(options.tasks)} tiny tasks at once`, ratio: tput, goal: '>= 1.5x piscina', met: tput >= 1.5,
+  detail: `${fmt(perSecond(`burst ${ours.name}`))} against ${fmt(perSecond(`burst ${theirs.name}`))} tasks/s` });
+const rtt = med(`rtt median ${ours.name}`) / med(`rtt median ${theirs.name}`);
+rows.push({ what: `(b) round trip, median of ${fmt(options.roundTrips)}`, ratio: rtt, goal: '<= 0.6x piscina', met: rtt <= 0.6,
+  detail: `${med(`rtt median ${ours.name}`).toFixed(1)} against ${med(`rtt median ${theirs.name}`).toFixed(1)} µs` });
+const p99 = med(`rtt p99 ${ours.name}`) / med(`rtt p99 ${theirs.name}`);
+rows.push({ what: '(b) round trip, p99', ratio: p99, goal: 'reported, no goal', met: undefined,
+  detail: `${med(`rtt p99 ${ours.name}`).toFixed(1)} against ${med(`rtt p99 ${theirs.name}`).toFixed(1)} µs` });
+const collapse = med(`burst ${ours.name}`) / med(`windowed ${ours.name}`);
+const theirCollapse = med(`burst ${theirs.name}`) / med(`windowed ${theirs.name}`);
+rows.push({ what: `(c) all at once, against a window of ${options.window}`, ratio: collapse, goal: '<= 1.15x', met: collapse <= 1.15,
+  detail: `${med(`burst ${ours.name}`).toFixed(0)} against ${med(`windowed ${ours.name}`).toFixed(0)} ms (piscina: ${theirCollapse.toFixed(2)}x)` });
+const ideal = med('cpu single thread') / THREADS;
+const cpu = med(`cpu ${ours.name}`) / ideal;
+rows.push({ what: `(d) ${options.cpuTasks} x fib(${options.fib}), against the ideal`, ratio: cpu, goal: '<= 1.15x ideal', met: cpu <= 1.15,
+  detail: `${med(`cpu ${ours.name}`).toFixed(0)} ms; ideal ${ideal.toFixed(0)} ms (one thread ${med('cpu single thread').toFixed(0)} ms / ${THREADS}); piscina ${(med(`cpu ${theirs.name}`) / ideal).toFixed(2)}x` });
+const busy = med(`cpu vs busy ${ours.name}`);
+rows.push({ what: `(d) the same batch, against its own tasks' time in the workers / ${THREADS}`, ratio: busy, goal: 'reported: what the pool itself loses, whatever the load', met: undefined,
+  detail: `piscina ${med(`cpu vs busy ${theirs.name}`).toFixed(2)}x` });
+
+console.log(`\nMedians of ${options.rounds} rounds, ${ours.name} as a ratio of piscina:`);
+for (const r of rows) console.log(`  ${r.met === undefined ? '·' : r.met ? '✓' : '✗'} ${r.what}: ${r.ratio.toFixed(2)}x (goal ${r.goal})\n      ${r.detail}`);
+const sorted = [...loads].sort((a, b) => a - b);
+console.log(`  1-minute load average during the run: ${sorted[0]!.toFixed(2)} to ${sorted.at(-1)!.toFixed(2)} on ${availableParallelism()} cores (at end: ${load()})`);
+if (args.json) {
+  writeFileSync(args.json, JSON.stringify({ node: process.version, cores: availableParallelism(), loads, versions: [ours.version, theirs.version], options, rows, series: result.series }, null, 2));
+}
