@@ -29,7 +29,7 @@ export function loadRecord(lesson: Lesson, name: string): RecordedRun | undefine
   }
 }
 
-export const rerunCommand = (lesson: Lesson, name: string) => `npm run experiment -- ${lesson.id} ${name}`;
+export const rerunCommand = (lesson: Lesson, name: string) => loadRecord(lesson, name)?.command ?? `npm run experiment -- ${lesson.id} ${name}`;
 
 /** "Node v20.20.2 · 2 cores · AMD EPYC · 22 Nov 2026": where and when a run was recorded. */
 export function machineLine(record: RecordedRun): string {

@@ -37,6 +37,11 @@ export interface RunOptions {
   timeLimitSeconds?: number;
   /** Extra time a single check may take beyond its own timeout before the run counts as stuck. */
   stallGraceSeconds?: number;
+  /** Run only the checks with these names (the others are left out of the result). vitest matches the
+   * pattern against the full name, describe blocks first, so the names are anchored at the end. */
+  only?: string[];
+  /** Stop at the first failing check: enough to prove that a target fails, and much faster. */
+  bail?: boolean;
 }
 
 const vitestBin = join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
@@ -60,7 +65,17 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
 
   const child = spawn(
     process.execPath,
-    [vitestBin, 'run', '--config', checksConfig, '--reporter=json', `--outputFile=${resultsFile}`, `lessons/${lesson.id}/`],
+    [
+      vitestBin,
+      'run',
+      '--config',
+      checksConfig,
+      '--reporter=json',
+      `--outputFile=${resultsFile}`,
+      ...(options.only ? ['--testNamePattern', `(?:^| )(?:${options.only.map(escapeRegExp).join('|')})$`] : []),
+      ...(options.bail ? ['--bail=1'] : []),
+      `lessons/${lesson.id}/`,
+    ],
     {
       cwd: projectRoot,
       // Its own process group, so that one kill reaches everything it started.
@@ -100,7 +115,8 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
   killTree(child.pid!);
 
   const parsed = readResults(resultsFile);
-  const checks = parsed?.checks ?? checksFromHeartbeat(heartbeat, stuck?.check);
+  const reported = parsed?.checks ?? checksFromHeartbeat(heartbeat, stuck?.check);
+  const checks = options.only || options.bail ? reported.filter((c) => c.state !== 'skipped') : reported;
   rmSync(work, { recursive: true, force: true });
   const problems = parsed?.problems ?? [];
   if (!parsed && !stuck) problems.push(`The checks did not run to the end. vitest said:\n${lastLines(output, 15)}`);
@@ -121,6 +137,8 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
     seconds: (Date.now() - started) / 1000,
   };
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function beats(heartbeat: string): Beat[] {
   if (!existsSync(heartbeat)) return [];

@@ -5,6 +5,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 
 // Experiments count and stop threads the same way checks do, without vitest.
 export { stopAll, watchThreads } from '../runtime/tracking.ts';
+export { watchWorkerLives, type WorkerLife } from './worker-lives.ts';
 
 export interface Machine {
   node: string;

@@ -4,6 +4,8 @@
 //   npm run bench                              the reference solution (solutions/capstone/pool.ts)
 //   npm run bench -- --target exercises        your own pool (exercises/capstone/pool.ts)
 //   npm run bench -- --rounds 9 --tasks 50000  more rounds, or a different burst size
+//   npm run bench -- --record                  record the reference solution's run for the lesson page
+//                                              (lessons/capstone/recorded/bench.json)
 //
 // What it measures, on 2 threads each:
 //   (a) throughput: 100,000 tiny tasks submitted all at once          goal: >= 1.5x piscina's
@@ -17,6 +19,7 @@
 // The machine is shared: the load average is printed with the figures, and only medians of
 // interleaved rounds are compared.
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compare, piscina, workbookPool, type Comparison } from './suite.ts';
@@ -29,8 +32,19 @@ const { values: args } = parseArgs({
     'round-trips': { type: 'string', default: '5000' },
     fib: { type: 'string', default: '30' },
     json: { type: 'string' },
+    record: { type: 'boolean', default: false },
   },
 });
+if (args.record && args.target !== 'solutions') {
+  console.error('--record keeps the reference solution\'s run for the lesson page; run it without --target.');
+  process.exit(2);
+}
+// Everything printed is kept, so that a recorded run shows exactly what was printed.
+const printed: string[] = [];
+const say = (line = '') => {
+  printed.push(line);
+  console.log(line);
+};
 const THREADS = 2;
 const options = {
   threads: THREADS,
@@ -46,10 +60,10 @@ const options = {
 const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 const ours = await workbookPool(args.target);
 const theirs = await piscina();
-console.log(`${ours.name} against piscina, ${THREADS} threads each, ${options.rounds} interleaved rounds`);
-console.log(`Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${process.platform}-${process.arch}`);
-console.log(`  ${ours.name}: ${ours.version}\n  piscina: ${theirs.version} (default options: atomics 'sync', recordTiming on)`);
-console.log(`  load average at start (1, 5, 15 min): ${load()}\n`);
+say(`${ours.name} against piscina, ${THREADS} threads each, ${options.rounds} interleaved rounds`);
+say(`Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${process.platform}-${process.arch}`);
+say(`  ${ours.name}: ${ours.version}\n  piscina: ${theirs.version} (default options: atomics 'sync', recordTiming on)`);
+say(`  load average at start (1, 5, 15 min): ${load()}\n`);
 const loads: number[] = [loadavg()[0]!];
 
 const result: Comparison = await compare(ours, theirs, {
@@ -57,7 +71,7 @@ const result: Comparison = await compare(ours, theirs, {
   onRound(round, m) {
     loads.push(loadavg()[0]!);
     const pair = (key: string, digits = 0) => `${m(`${key} ${ours.name}`).toFixed(digits)} / ${m(`${key} ${theirs.name}`).toFixed(digits)}`;
-    console.log(
+    say(
       `round ${round}: burst ${pair('burst')} ms, window ${pair('windowed')} ms, round trip ${pair('rtt median')} µs (p99 ${pair('rtt p99')}), ` +
         `cpu ${pair('cpu')} ms, one thread ${m('cpu single thread').toFixed(0)} ms   [${ours.name} / piscina; load ${loadavg()[0]!.toFixed(2)}]`,
     );
@@ -90,10 +104,25 @@ const busy = med(`cpu vs busy ${ours.name}`);
 rows.push({ what: `(d) the same batch, against its own tasks' time in the workers / ${THREADS}`, ratio: busy, goal: 'reported: what the pool itself loses, whatever the load', met: undefined,
   detail: `piscina ${med(`cpu vs busy ${theirs.name}`).toFixed(2)}x` });
 
-console.log(`\nMedians of ${options.rounds} rounds, ${ours.name} as a ratio of piscina:`);
-for (const r of rows) console.log(`  ${r.met === undefined ? '·' : r.met ? '✓' : '✗'} ${r.what}: ${r.ratio.toFixed(2)}x (goal ${r.goal})\n      ${r.detail}`);
+say(`\nMedians of ${options.rounds} rounds, ${ours.name} as a ratio of piscina:`);
+for (const r of rows) say(`  ${r.met === undefined ? '·' : r.met ? '✓' : '✗'} ${r.what}: ${r.ratio.toFixed(2)}x (goal ${r.goal})\n      ${r.detail}`);
 const sorted = [...loads].sort((a, b) => a - b);
-console.log(`  1-minute load average during the run: ${sorted[0]!.toFixed(2)} to ${sorted.at(-1)!.toFixed(2)} on ${availableParallelism()} cores (at end: ${load()})`);
+say(`  1-minute load average during the run: ${sorted[0]!.toFixed(2)} to ${sorted.at(-1)!.toFixed(2)} on ${availableParallelism()} cores (at end: ${load()})`);
 if (args.json) {
   writeFileSync(args.json, JSON.stringify({ node: process.version, cores: availableParallelism(), loads, versions: [ours.version, theirs.version], options, rows, series: result.series }, null, 2));
+}
+if (args.record) {
+  const recorded = {
+    experiment: 'bench',
+    command: 'npm run bench',
+    recordedAt: new Date().toISOString(),
+    machine: { node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model.trim() ?? 'unknown', platform: `${process.platform}-${process.arch}`, loadAtStart: loads[0] },
+    quick: false,
+    measurements: Object.fromEntries(rows.map((r) => [r.what, { value: Number(r.ratio.toFixed(3)), unit: 'x' }])),
+    claims: rows.filter((r) => r.met !== undefined).map((r) => ({ claim: `${r.what}: ${r.goal}`, holds: r.met!, evidence: r.detail, checked: true })),
+    output: printed.join('\n') + '\n',
+  };
+  const file = fileURLToPath(new URL('../recorded/bench.json', import.meta.url));
+  writeFileSync(file, JSON.stringify(recorded, null, 2) + '\n');
+  console.log(`\nRecorded to ${file}`);
 }

@@ -10,7 +10,7 @@ const exp = experiment('Q45: what does posting a large Buffer cost, copied and t
 const MB = 1024 * 1024;
 const sizeMB = quick ? 32 : 100;
 const memoryRuns = quick ? 1 : 3;
-const timingRuns = quick ? 3 : 9;
+const timingRuns = quick ? 5 : 9;
 
 // The document's program, measured: one process per run, plain JavaScript (no TypeScript loader).
 // A third thread samples the process's RSS in a tight loop while the message is on its way, to catch the peak.
@@ -167,9 +167,12 @@ exp.claim(
   m('transfer', 'peakMB') < 1.3 * sizeMB,
   `peak ${m('transfer', 'peakMB').toFixed(0)} MB for a ${sizeMB} MB Buffer`,
 );
+// The claim compares the fastest run of each: on a busy machine a pause (another process, a
+// garbage collection) can land inside any one run, and it only ever adds time.
+const fastest = (values: number[]) => Math.min(...values);
 exp.claim(
   'C holds: copying is at least 5x slower than transferring, and the main thread itself is blocked inside postMessage() while it serializes',
-  copyTotal >= 5 * transferTotal && copyCall >= 5 * transferCall,
-  `until the worker has it: ${ms(copyTotal)} against ${ms(transferTotal)} (${(copyTotal / transferTotal).toFixed(0)}x); the call itself: ${ms(copyCall)} against ${ms(transferCall, 2)}`,
+  fastest(timing.copyTotal) >= 5 * fastest(timing.transferTotal) && fastest(timing.copyCall) >= 5 * fastest(timing.transferCall),
+  `fastest of ${timingRuns} runs, until the worker has it: ${ms(fastest(timing.copyTotal))} against ${ms(fastest(timing.transferTotal))} (${(fastest(timing.copyTotal) / fastest(timing.transferTotal)).toFixed(0)}x); the call itself: ${ms(fastest(timing.copyCall))} against ${ms(fastest(timing.transferCall), 2)}`,
 );
 exp.done();
