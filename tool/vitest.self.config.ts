@@ -11,7 +11,7 @@ export default defineConfig({
     // Two files at a time, and up to two tests at a time within a file. Most of the suite waits on
     // child processes (check runs, experiments, the browser), so this keeps both cores busy. Claims
     // that need idle cores are not counted when the machine is busy, and a failed experiment runs
-    // once more (see experiments.test.ts).
+    // up to twice more (see experiments.test.ts).
     fileParallelism: true,
     maxWorkers: 2,
     maxConcurrency: 2,

@@ -1,6 +1,6 @@
 // Every experiment runs to the end and every claim it checks holds (in quick mode).
-// Experiments measure a shared, noisy machine, so one that fails is run once more before it counts;
-// a claim that fails twice in a row is wrong, or too fragile to teach from.
+// Experiments measure a shared, noisy machine, so one that fails runs up to twice more before it counts;
+// a claim that fails three times in a row is wrong, or too fragile to teach from.
 // Two run at a time: most of their time is spent starting workers and waiting on them.
 import { describe, expect, test } from 'vitest';
 import { runExperiment } from '../experiments/run.ts';
@@ -8,7 +8,7 @@ import { allLessons } from '../lessons.ts';
 
 const cases = allLessons().flatMap((lesson) => lesson.experiments.map((file) => [`${lesson.id}: ${file.replace(/\.ts$/, '')}`, lesson, file] as const));
 
-describe('experiments run and their claims hold', { retry: 1, concurrent: true }, () => {
+describe('experiments run and their claims hold', { retry: 2, concurrent: true }, () => {
   test.each(cases)('%s', async (_name, lesson, file) => {
     const run = await runExperiment(lesson, file, { quick: true, timeLimitSeconds: 120 });
     expect(run.timedOut, `${file} finished within 120 s`).toBe(false);

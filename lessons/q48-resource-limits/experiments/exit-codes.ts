@@ -47,10 +47,10 @@ const cases: Array<[string, Seen]> = [
   ['overflows its stack, uncaught', await watch(`function f() { f(); } f();`)],
   ['calls process.exit(1)', await watch(`process.exit(1)`)],
   ['is stopped with worker.terminate() once running', await watch(`setInterval(() => {}, 1000)`, { terminateAfterMs: 100 })],
-  ['reaches resourceLimits (32 MB old generation)', await watch(outOfMemory, { resourceLimits: { maxOldGenerationSizeMb: 32 } })],
+  ['reaches resourceLimits (32 MB old generation)', await watch(outOfMemory, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } })],
 ];
 const heapAfter = process.memoryUsage().heapUsed;
-const unheard = await watch(outOfMemory, { resourceLimits: { maxOldGenerationSizeMb: 32 }, noErrorListener: true });
+const unheard = await watch(outOfMemory, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 }, noErrorListener: true });
 
 const show = (s: Seen) => `exit code ${s.exitCode}; 'error' event: ${s.error ? `${s.code ? `${s.code} ` : ''}${s.error}` : 'none'}`;
 for (const [name, seen] of cases) exp.measure(`a worker that ${name}`, show(seen));

@@ -1,7 +1,8 @@
 // The document's createMonitoredWorker() posts { type: 'memory-check' } every 5 s and terminates
 // the worker once it reports more than 500 MB. Can a worker answer while it is busy? Scaled down
 // so that it runs in a second: a check every 25 ms, a threshold of 24 MB, and a worker limited to
-// 64 MB of old generation (so that nothing grows without bound if the monitor never acts).
+// 64 MB of old generation and 16 MB of young (so that nothing grows without bound if the monitor
+// never acts; on Node 24 an unbounded young generation can make that limit fatal to the process).
 import { Worker } from 'node:worker_threads';
 import { experiment } from '../../../tool/experiments/kit.ts';
 
@@ -15,7 +16,7 @@ type Run = { repliesBeforeWork: number; repliesWhileWorking: number; endedBy: st
 /** The document's createMonitoredWorker, scaled down (interval and threshold), plus counting. */
 function monitored(yieldEvery: number): Promise<Run> {
   return new Promise((resolve) => {
-    const w = new Worker(worker, { resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const w = new Worker(worker, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } });
     const run: Run = { repliesBeforeWork: 0, repliesWhileWorking: 0, endedBy: 'nothing yet', exitCode: -1, msWorking: 0, lastReportedMb: 0 };
     let working = false;
     let workStart = 0;
