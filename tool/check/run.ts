@@ -44,6 +44,9 @@ export interface RunOptions {
   bail?: boolean;
 }
 
+/** How long one run of a lesson's checks may take: the lesson's own bound, else 120 s. */
+export const lessonTimeLimit = (lesson: Lesson): number => lesson.timeLimitSeconds ?? 120;
+
 const vitestBin = join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const checksConfig = join(projectRoot, 'tool', 'vitest.checks.config.ts');
 
@@ -60,7 +63,7 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
   const work = mkdtempSync(join(tmpdir(), 'workbook-check-'));
   const resultsFile = join(work, 'results.json');
   const heartbeat = join(work, 'heartbeat.jsonl');
-  const limitMs = (options.timeLimitSeconds ?? lesson.timeLimitSeconds ?? 120) * 1000;
+  const limitMs = (options.timeLimitSeconds ?? lessonTimeLimit(lesson)) * 1000;
   const graceMs = (options.stallGraceSeconds ?? 5) * 1000;
 
   const child = spawn(

@@ -40,7 +40,7 @@ function summarize(report: ClassReport, expected: 'passed' | 'not-attempted') {
     // Anything not as expected makes the timing suspect: it is listed, and the bench exits 1.
     unexpected: grades.filter((g) => g.status !== expected).map((g) => `${g.student} ${g.lessonId}: ${g.status} ${g.passed}/${g.total}${g.reason ? ` (${g.reason})` : ''}`),
     submissionSeconds: { median: median(report.submissions.map((s) => s.seconds)), max: Math.max(0, ...report.submissions.map((s) => s.seconds)) },
-    lessonRunSecondsMedian: Object.fromEntries(report.lessons.map((l) => [l.id, median(ran.filter((g) => g.lessonId === l.id).map((g) => g.seconds))]).filter(([, v]) => v)),
+    lessonRunSecondsMedian: Object.fromEntries(report.lessons.map((l) => [l.id, Math.round(median(ran.filter((g) => g.lessonId === l.id).map((g) => g.seconds)) * 10) / 10]).filter(([, v]) => v)),
     peakMemoryMbOfOneRun: Math.max(0, ...ran.map((g) => g.peakMemoryMb ?? 0)),
   };
 }
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
     summary: '',
   };
   record.summary =
-    `On Node ${machine.node} with ${machine.cores} cores (1-minute load ${record.load1.before!.toFixed(1)} before, up to ${record.load1.max.toFixed(1)} during), ` +
+    `On Node ${machine.node} with ${machine.cores} cores (1-minute load ${record.load1.before!.toFixed(1)} at the start, ${record.load1.mean.toFixed(1)} on average, highest ${record.load1.max.toFixed(1)}), ` +
     `${record.concurrency} at a time: ${count} copies of the solutions on ${lessons.length} lessons graded in ${duration(solutions.seconds)} ` +
     `(${record.solutions.lessonRuns} lesson runs, a median of ${duration(record.solutions.submissionSeconds.median)} per submission); ` +
     `${count} untouched starters in ${duration(starters.seconds)} (not attempted, so nothing runs).`;

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { killTree } from '../check/processes.ts';
-import { runChecks, type RunResult } from '../check/run.ts';
+import { lessonTimeLimit, runChecks, type RunResult } from '../check/run.ts';
 import { allLessons, projectRoot, type Lesson } from '../lessons.ts';
 import { workerEntryFor } from '../runtime/ts-workers.ts';
 import { watchMemory } from './memory.ts';
@@ -91,7 +91,6 @@ export interface GradeOptions {
 export const defaultMemoryLimitMb = 2048;
 // Two at a time is what was measured on a 2-core machine (bench.ts); more would only queue for the CPU there.
 export const defaultConcurrency = () => Math.max(1, Math.min(2, availableParallelism()));
-export const lessonBound = (lesson: Lesson) => lesson.timeLimitSeconds ?? 120;
 export const gradableLessons = (lessons = allLessons()) => lessons.filter((l) => l.files.length > 0);
 
 export async function gradeClass(folders: string[], options: GradeOptions = {}): Promise<ClassReport> {
@@ -100,7 +99,7 @@ export async function gradeClass(folders: string[], options: GradeOptions = {}):
   const every = allLessons();
   const lessons = options.lessons ?? gradableLessons(every);
   const concurrency = options.concurrency ?? defaultConcurrency();
-  const timeLimitSeconds = options.timeLimitSeconds ?? lessons.reduce((sum, l) => sum + lessonBound(l), 0);
+  const timeLimitSeconds = options.timeLimitSeconds ?? lessons.reduce((sum, l) => sum + lessonTimeLimit(l), 0);
   const memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb;
   const submissions = findSubmissions(folders, lessons, every.map((l) => l.id), cwd);
   const notes: string[] = [];
@@ -140,7 +139,7 @@ export async function gradeClass(folders: string[], options: GradeOptions = {}):
       concurrency,
       timeLimitSeconds,
       memoryLimitMb,
-      lessons: lessons.map((l) => ({ id: l.id, title: l.title, timeLimitSeconds: lessonBound(l), checks: catalog.get(l.id) ?? [] })),
+      lessons: lessons.map((l) => ({ id: l.id, title: l.title, timeLimitSeconds: lessonTimeLimit(l), checks: catalog.get(l.id) ?? [] })),
       submissions: graded,
       notes,
     };
@@ -197,7 +196,7 @@ async function gradeSubmission(submission: Submission, copies: string, s: Settin
 }
 
 async function gradeLesson(lesson: Lesson, source: string, copy: string, secondsLeft: number, s: Settings): Promise<LessonGrade> {
-  const bound = Math.min(lessonBound(lesson), secondsLeft);
+  const bound = Math.min(lessonTimeLimit(lesson), secondsLeft);
   try {
     // dereference: a symbolic link in a submission must not let a check write through it.
     cpSync(source, copy, { recursive: true, dereference: true, filter: (p) => !/[\\/](node_modules|\.git)$/.test(p) });
@@ -249,7 +248,7 @@ function fromRun(
     if (running) Object.assign(running, { state: 'failed', observed: 'The run was stopped here: it used too much memory.' });
   } else if (run.stuck) {
     reason =
-      o.bound < lessonBound(lesson) && /^did not finish within/.test(run.stuck.reason)
+      o.bound < lessonTimeLimit(lesson) && /^did not finish within/.test(run.stuck.reason)
         ? `did not finish within the ${o.bound} s left of the submission's ${o.s.timeLimitSeconds} s bound${run.stuck.check ? ` (it was in the check "${run.stuck.check}")` : ''}`
         : run.stuck.reason;
   }
