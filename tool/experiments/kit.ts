@@ -73,7 +73,11 @@ export function experiment(question: string): Experiment {
   console.log(`Node ${info.node}, ${info.cores} cores (${info.cpu})${quick ? ', quick mode: fewer repetitions' : ''}\n`);
   return {
     measure(name, value, unit) {
-      measurements[name] = { value, unit };
+      // A name printed twice (an indented "  the worker received" under each case, say) must not
+      // overwrite the first in the record: the later ones are kept as "name (2)", "name (3)".
+      let key = name;
+      for (let n = 2; key in measurements; n++) key = `${name} (${n})`;
+      measurements[key] = { value, unit };
       const shown = typeof value === 'number' ? Number(value.toPrecision(4)) : value;
       console.log(`  ${name}: ${shown}${unit ? ` ${unit}` : ''}`);
     },

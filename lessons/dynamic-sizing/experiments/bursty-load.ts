@@ -143,9 +143,17 @@ exp.claim(
   `${lDyn.meanAlive.toFixed(2)} vs ${lMax.meanAlive.toFixed(2)} workers`,
 );
 exp.claim(
-  'the price of growing: every burst starts new workers, and their first task waits about one worker start-up',
-  lDyn.started >= long.bursts && growth > startup * 0.25 && growth < startup * 4,
-  `${lDyn.started} workers started in ${long.bursts} burst(s); ${growth.toFixed(1)} ms until the first task on a new worker vs ${startup.toFixed(1)} ms for 3 fresh workers started at once`,
+  'the price of growing: every burst starts new workers',
+  lDyn.started >= long.bursts,
+  `${lDyn.started} workers started in ${long.bursts} burst(s)`,
+);
+exp.claim(
+  'and their first task waits about one worker start-up',
+  growth > startup * 0.25 && growth < startup * 4,
+  `${growth.toFixed(1)} ms until the first task on a new worker vs ${startup.toFixed(1)} ms for 3 fresh workers started at once`,
+  // Two times taken at different moments: on a machine others keep busy, a worker start-up takes
+  // whatever share of the cores is left at that moment, so the two cannot be compared fairly.
+  { needsIdleCores: true },
 );
 exp.measure(`long bursts, dynamic: share of the tasks run by workers started for their burst`, lDyn.onNewShare);
 exp.claim(
