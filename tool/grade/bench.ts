@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allLessons, findLesson, projectRoot, UserError, type Lesson } from '../lessons.ts';
 import { gradableLessons, gradeClass, stopRunsIn, type ClassReport } from './grade.ts';
+import { median } from '../experiments/kit.ts';
 import { duration } from './report.ts';
 
 const recordFile = join(projectRoot, 'tool', 'grade', 'recorded', 'grade-bench.json');
@@ -20,11 +21,6 @@ function makeClass(root: string, count: number, lessons: Lesson[], from: (lesson
   for (const dir of students) for (const lesson of lessons) cpSync(from(lesson), join(dir, lesson.id), { recursive: true });
   return students;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** What a graded class says, in numbers: every figure the record holds about one class. */
 function summarize(report: ClassReport, expected: 'passed' | 'not-attempted') {
