@@ -152,6 +152,12 @@ export interface Comparison {
   /** Every figure of every round, by name: `burst <name>`, `windowed <name>`, `rtt median <name>`, ... */
   series: Record<string, number[]>;
   median(key: string): number;
+  /**
+   * The ratio a / b within each round, where the two ran back to back under the same load: the
+   * median of those and their range. The machine's load drifts from round to round; a ratio taken
+   * inside one round does not see that drift, a ratio of two medians taken across rounds can.
+   */
+  paired(a: string, b: string): { median: number; min: number; max: number };
 }
 
 /**
@@ -208,5 +214,9 @@ export async function compare(ours: Contender, theirs: Contender, o: CompareOpti
   } finally {
     await Promise.all(contenders.map((c) => pool(c).close()));
   }
-  return { ours, theirs, series, median: (key) => median(series[key]!) };
+  const paired = (a: string, b: string) => {
+    const ratios = series[a]!.map((value, round) => value / series[b]![round]!);
+    return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  };
+  return { ours, theirs, series, median: (key) => median(series[key]!), paired };
 }
