@@ -34,6 +34,13 @@ export const median = (values: number[]): number => {
 
 export const ms = (value: number, digits = 1): string => `${value.toFixed(digits)} ms`;
 
+/** Waits for `promise`, or `limitMs` at most (an experiment must not hang on a pool that does), and leaves no timer behind. */
+export async function within(limitMs: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, limitMs)))]);
+  clearTimeout(timer);
+}
+
 export interface Claim {
   claim: string;
   holds: boolean;

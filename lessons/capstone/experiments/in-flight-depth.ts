@@ -4,7 +4,7 @@
 // small loads to show what it costs: the rules of the reference pool that stop holding.
 import { Worker } from 'node:worker_threads';
 import { WorkerPool } from '../../../solutions/capstone/pool.ts';
-import { experiment, median, quick, stopAll } from '../../../tool/experiments/kit.ts';
+import { experiment, median, quick, stopAll, within } from '../../../tool/experiments/kit.ts';
 import { burst, settleDown } from '../bench/suite.ts';
 import type { InFlightAnswer, InFlightTask } from '../fixtures/in-flight-worker.ts';
 import { newStartLog, startedTags } from '../fixtures/tasks.ts';
@@ -98,13 +98,6 @@ class SendAheadPool {
 interface RunPool {
   run(data: unknown): Promise<unknown>;
   close(): Promise<void>;
-}
-
-/** Waits for `promise`, or `ms` at most, and leaves no timer behind. */
-async function within(ms: number, promise: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
 }
 
 // ---------------------------------------------------------------------------------------------

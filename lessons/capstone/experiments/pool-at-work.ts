@@ -8,7 +8,7 @@
 //   d        sent after cancel was aborted: its place in the queue is free again
 // Who runs what, in which order, and what does each caller get?
 import { AbortError, QueueFullError, TimeoutError, WorkerPool } from '../../../solutions/capstone/pool.ts';
-import { experiment, stopAll, watchWorkerLives } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, within } from '../../../tool/experiments/kit.ts';
 import { reply, type Task } from '../fixtures/tasks.ts';
 
 const exp = experiment('One pool, one small mixed load: priorities, a timeout, an abort and a refusal in one picture');
@@ -17,13 +17,6 @@ const TIMEOUT_MS = 150;
 const MAX_QUEUE = 4;
 
 const lives = watchWorkerLives(workerFile);
-
-/** Waits for `promise`, or `ms` at most, and leaves no timer behind. */
-async function within(ms: number, promise: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}
 
 type Outcome = 'ok' | 'error' | 'timeout' | 'rejected' | 'lost';
 interface Span {

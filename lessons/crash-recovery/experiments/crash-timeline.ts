@@ -4,7 +4,7 @@
 // replaced, and when do b, c, d run?
 import { WorkerPool as Document001Pool } from '../broken/document-001-pool/pool.ts';
 import { WorkerPool as SolutionPool } from '../../../solutions/crash-recovery/pool.ts';
-import { experiment, stopAll, watchWorkerLives } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, within } from '../../../tool/experiments/kit.ts';
 import type { CrashTask } from '../fixtures/crash-worker.ts';
 
 const exp = experiment('A worker dies mid-task with tasks queued behind it: who runs them, and when?');
@@ -15,12 +15,6 @@ const LATE_MS = 300;
 const lives = watchWorkerLives(workerFile);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits for `promise`, or `ms` at most, and leaves no timer behind. */
-async function within(ms: number, promise: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}
 async function until(condition: () => boolean, capMs: number): Promise<void> {
   const deadline = performance.now() + capMs;
   while (!condition() && performance.now() < deadline) await sleep(5);
