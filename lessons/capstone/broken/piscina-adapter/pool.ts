@@ -1,11 +1,13 @@
 // Not a document's pool: the capstone's API as a thin adapter over piscina 5, configured as well
 // as piscina allows (stricterFIFO, a priority queue). It shows that the checks test behaviour, not
-// internals: it passes every check whose behaviour piscina has, and fails exactly two, each a real
+// internals: it passes every check whose behaviour piscina has, and fails four, each a real
 // difference in piscina (see the note in lesson.json and the lesson's README):
+// - with maxQueue 0, a task run() refused still runs once the worker is free;
 // - a task that carries an AbortSignal bypasses piscina's task queue (it goes to an internal
 //   "skip queue"), so maxQueue and priority do not apply to it (piscina issues #899 and #1029);
 // - piscina moves a transferList when a worker takes the task, not when run() is called, so a task
-//   that has to wait leaves the caller's buffer attached meanwhile.
+//   that has to wait leaves the caller's buffer attached meanwhile;
+// - close() resolves as soon as one worker runs out of work, ending a task still running on another.
 // What the adapter adds on top of piscina: typed errors, a per-task timeout that counts running
 // time only (the adapter worker reports each start), stats() from its own counts, and refusing
 // new tasks after close() and destroy() (piscina, by design, takes them and starts new threads).
