@@ -6,6 +6,16 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 // Experiments count and stop threads the same way checks do, without vitest.
 export { stopAll, watchThreads } from '../runtime/tracking.ts';
 export { watchWorkerLives, type WorkerLife } from './worker-lives.ts';
+import type { TimelineTask } from '../../site/build/timeline.ts';
+export type { TaskOutcome } from '../../site/build/timeline.ts';
+/**
+ * One task's bar in a recorded timeline, in the format the site draws (lessons/README.md,
+ * "Timelines"), with its workers numbered and its ids of one kind.
+ */
+export interface TimelineSpan<Id extends string | number = string> extends TimelineTask {
+  task: Id;
+  worker?: number;
+}
 
 export interface Machine {
   node: string;
@@ -34,11 +44,15 @@ export const median = (values: number[]): number => {
 
 export const ms = (value: number, digits = 1): string => `${value.toFixed(digits)} ms`;
 
-/** Waits for `promise`, or `limitMs` at most (an experiment must not hang on a pool that does), and leaves no timer behind. */
-export async function within(limitMs: number, promise: Promise<unknown>): Promise<void> {
+/**
+ * Waits for `promise`, or `limitMs` at most (an experiment must not hang on a pool that does), and
+ * leaves no timer behind. Resolves with the promise's value, or undefined if the time ran out first.
+ */
+export async function within<T>(limitMs: number, promise: Promise<T>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, limitMs)))]);
+  const result = await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), limitMs)))]);
   clearTimeout(timer);
+  return result;
 }
 
 export interface Claim {

@@ -8,7 +8,7 @@
 //   d        sent after cancel was aborted: its place in the queue is free again
 // Who runs what, in which order, and what does each caller get?
 import { AbortError, QueueFullError, TimeoutError, WorkerPool } from '../../../solutions/capstone/pool.ts';
-import { experiment, stopAll, watchWorkerLives, within } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, within, type TaskOutcome, type TimelineSpan } from '../../../tool/experiments/kit.ts';
 import { reply, type Task } from '../fixtures/tasks.ts';
 
 const exp = experiment('One pool, one small mixed load: priorities, a timeout, an abort and a refusal in one picture');
@@ -18,15 +18,7 @@ const MAX_QUEUE = 4;
 
 const lives = watchWorkerLives(workerFile);
 
-type Outcome = 'ok' | 'error' | 'timeout' | 'rejected' | 'lost';
-interface Span {
-  task: string;
-  worker?: number;
-  queuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  outcome: Outcome;
-}
+type Span = TimelineSpan;
 
 const pool = new WorkerPool(workerFile, { size: 2, maxQueue: MAX_QUEUE });
 // Both workers up and their code loaded, so the picture starts with two idle workers.
@@ -43,7 +35,7 @@ function submit(name: string, task: Task, options: Parameters<WorkerPool['run']>
   const data: Task = { ...task, tag: ++tag };
   const span: Span = { task: name, queuedAt: at(performance.now()), outcome: 'lost' };
   spans.push(span);
-  const done = (outcome: Outcome, what: string) => {
+  const done = (outcome: TaskOutcome, what: string) => {
     Object.assign(span, { endedAt: at(performance.now()), outcome });
     got.set(name, what);
   };

@@ -4,7 +4,7 @@
 // replaced, and when do b, c, d run?
 import { WorkerPool as Document001Pool } from '../broken/document-001-pool/pool.ts';
 import { WorkerPool as SolutionPool } from '../../../solutions/crash-recovery/pool.ts';
-import { experiment, stopAll, watchWorkerLives, within } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, within, type TimelineSpan } from '../../../tool/experiments/kit.ts';
 import type { CrashTask } from '../fixtures/crash-worker.ts';
 
 const exp = experiment('A worker dies mid-task with tasks queued behind it: who runs them, and when?');
@@ -20,13 +20,7 @@ async function until(condition: () => boolean, capMs: number): Promise<void> {
   while (!condition() && performance.now() < deadline) await sleep(5);
 }
 
-interface Span {
-  task: string;
-  worker?: number;
-  queuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  outcome: 'ok' | 'crash' | 'lost';
+interface Span extends TimelineSpan {
   /** When the pool posted it to a worker (startedAt is later if that worker was not online yet). */
   handedAt?: number;
 }

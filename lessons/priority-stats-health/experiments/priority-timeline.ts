@@ -4,7 +4,7 @@
 // Where do the urgent tasks start?
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { TransferListItem } from 'node:worker_threads';
-import { experiment, stopAll } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, type TimelineSpan } from '../../../tool/experiments/kit.ts';
 import { WorkerPool } from '../../../solutions/priority-stats-health/pool.ts';
 import { newClock, newGate, newStartLog, openGate, reply, startedTags } from '../fixtures/log.ts';
 
@@ -34,14 +34,7 @@ syncBuiltinESMExports();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const epoch = () => performance.timeOrigin + performance.now();
 
-interface Span {
-  task: string;
-  worker?: number;
-  queuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  outcome: 'ok' | 'error' | 'lost';
-}
+type Span = TimelineSpan;
 
 async function picture(urgentPriority: number) {
   const pool = new WorkerPool(workerFile, { size: 2 });

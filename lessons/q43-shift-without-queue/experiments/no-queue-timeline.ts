@@ -2,7 +2,7 @@
 // pool, which has no queue, and the lesson's reference solution, which queues what it cannot run yet.
 import { WorkerPool as DocumentPool } from '../broken/document-q43-pool/pool.ts';
 import { WorkerPool as ReferencePool } from '../../../solutions/q43-shift-without-queue/pool.ts';
-import { experiment, stopAll, watchWorkerLives } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, type TimelineSpan } from '../../../tool/experiments/kit.ts';
 import { echo, type Answer, type Task } from '../fixtures/tasks.ts';
 import { allSettledWithin, errorText, watch } from '../fixtures/observe.ts';
 
@@ -14,13 +14,7 @@ const SIZE = 4;
 
 const lives = watchWorkerLives(workerFile);
 
-interface Span {
-  task: number;
-  worker?: number;
-  queuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  outcome: 'ok' | 'rejected' | 'lost';
+interface Span extends TimelineSpan<number> {
   error?: string;
 }
 type Pool = { execute(data: Task): Promise<unknown>; terminate?(): Promise<void> };

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as documentServer } from '../broken/document-q50-pool/server.ts';
 import { createServer as solutionServer } from '../../../solutions/q50-startup-cost-and-http/server.ts';
 import { request } from '../fixtures/http-client.ts';
-import { experiment, stopAll, watchWorkerLives, type WorkerLife } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, type WorkerLife, type TimelineSpan, within } from '../../../tool/experiments/kit.ts';
 
 const exp = experiment('A saturated pool behind an HTTP server: a failing task, a queue, and what happens to the rest');
 const workerFile = new URL('../fixtures/compute-worker.ts', import.meta.url);
@@ -19,22 +19,8 @@ const requests = [-150, 300, 81, 82, 83, 84, 85, 86];
 
 const lives = watchWorkerLives(workerFile);
 
-/** Waits for `promise`, or `ms` at most, and leaves no timer behind. */
-async function within(ms: number, promise: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}
-
-interface Span {
-  task: string;
-  worker?: number;
-  /** When the server received the request. */
-  queuedAt: number;
-  startedAt?: number;
-  /** When the server had sent its answer. */
-  endedAt?: number;
-  outcome: 'ok' | 'crash' | 'rejected' | 'lost';
+// queuedAt: when the server received the request; endedAt: when it had sent its answer.
+interface Span extends TimelineSpan {
   status?: number | string;
   /** When the server posted it to a worker (startedAt is later if that worker was not online yet). */
   handedAt?: number;

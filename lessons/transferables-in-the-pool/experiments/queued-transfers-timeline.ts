@@ -7,7 +7,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { WorkerPool as DocumentPool } from '../broken/document-000-pool/pool.ts';
 import { WorkerPool as SolutionPool } from '../../../solutions/transferables-in-the-pool/pool.ts';
-import { experiment, stopAll, watchWorkerLives } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, type TimelineSpan, within } from '../../../tool/experiments/kit.ts';
 
 const exp = experiment('A pool of 2, eight transferring tasks: whose buffers could the caller still write to while they waited?');
 const workerFile = new URL('../fixtures/xor-worker.ts', import.meta.url);
@@ -17,22 +17,7 @@ const WRITTEN = 0xee;
 
 const lives = watchWorkerLives(workerFile);
 
-/** Waits for `promise`, or `ms` at most, and leaves no timer behind. */
-async function within<T>(ms: number, promise: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
-  clearTimeout(timer);
-  return result;
-}
-
-interface Span {
-  task: string;
-  worker?: number;
-  queuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  outcome: 'ok' | 'error' | 'lost';
-}
+type Span = TimelineSpan;
 interface Pool {
   run(data: unknown, options?: { transferList?: readonly TransferListItem[] }): Promise<unknown>;
   close(): Promise<void>;

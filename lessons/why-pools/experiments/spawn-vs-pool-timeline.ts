@@ -4,7 +4,7 @@
 // new Worker() to its exit; a task's bar starts when its worker is online and holds it.
 import { Worker } from 'node:worker_threads';
 import { WorkerPool } from '../../../solutions/why-pools/pool.ts';
-import { experiment, stopAll, watchWorkerLives } from '../../../tool/experiments/kit.ts';
+import { experiment, stopAll, watchWorkerLives, type TimelineSpan } from '../../../tool/experiments/kit.ts';
 
 const exp = experiment('Where does the time go: a new worker per task, or a pool that reuses two?');
 const workerFile = new URL('../fixtures/square-worker.ts', import.meta.url);
@@ -14,14 +14,7 @@ const SIZE = 2;
 
 const lives = watchWorkerLives(workerFile);
 
-interface Span {
-  task: number;
-  worker?: number;
-  queuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  outcome: 'ok' | 'error' | 'lost';
-}
+type Span = TimelineSpan<number>;
 
 /** Runs `load` and turns what the workers did into a timeline, counted from the call. */
 async function picture(load: (submit: (i: number, run: (data: unknown) => Promise<unknown>) => Promise<unknown>) => Promise<void>) {
