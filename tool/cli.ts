@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { checkLesson } from './check/command.ts';
+import { parseOptions, runCommand } from './command.ts';
 import { formatRun } from './check/format.ts';
 import { runChecks } from './check/run.ts';
 import { runExperiment } from './experiments/run.ts';
@@ -29,7 +29,7 @@ const usage = `Usage: npm run <command> -- [lesson] [options]
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args: rest,
     allowPositionals: true,
     options: {
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
       record: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+  }, '`npm run check -- --help` lists the commands and their options.');
   if (values.help || command === 'help' || !command) {
     console.log(usage);
     return 0;
@@ -133,15 +133,5 @@ async function experiments(lesson: Lesson, name: string | undefined, record: boo
   return failed === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error((error as Error).message);
-      process.exitCode = 2;
-    } else throw error;
-  },
-);
+runCommand(() => main(process.argv.slice(2)));
 

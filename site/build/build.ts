@@ -3,8 +3,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { build as viteBuild } from 'vite';
+import { parseOptions, runCommand } from '../../tool/command.ts';
 import { allLessons, projectRoot, tracks } from '../../tool/lessons.ts';
 import { codeColorsCss, initHighlighter, loadDiskCache, saveDiskCache, stats } from './highlight.ts';
 import { siteTitle, type Assets, type Site } from './layout.ts';
@@ -70,9 +70,12 @@ export async function buildSite(outDir = defaultOutDir): Promise<BuildResult> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
-  const result = await buildSite(values.out ? resolve(values.out) : defaultOutDir);
-  const lessons = result.pages.filter((p) => p.startsWith('lessons/')).length;
-  if (process.env.SITE_PROFILE) console.log(stats);
-  console.log(`Built ${result.pages.length} pages (${lessons} lessons) in ${relative(projectRoot, result.outDir) || '.'} in ${(result.ms / 1000).toFixed(1)} s (${(result.cpuMs / 1000).toFixed(1)} s of CPU).`);
+  runCommand(async () => {
+    const { values } = parseOptions({ options: { out: { type: 'string' } } }, 'The one option is --out <folder> (default: site/dist).');
+    const result = await buildSite(values.out ? resolve(values.out) : defaultOutDir);
+    const lessons = result.pages.filter((p) => p.startsWith('lessons/')).length;
+    if (process.env.SITE_PROFILE) console.log(stats);
+    console.log(`Built ${result.pages.length} pages (${lessons} lessons) in ${relative(projectRoot, result.outDir) || '.'} in ${(result.ms / 1000).toFixed(1)} s (${(result.cpuMs / 1000).toFixed(1)} s of CPU).`);
+    return 0;
+  });
 }

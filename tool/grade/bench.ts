@@ -8,7 +8,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions, runCommand } from '../command.ts';
 import { allLessons, findLesson, projectRoot, UserError, type Lesson } from '../lessons.ts';
 import { gradableLessons, gradeClass, stopRunsIn, type ClassReport } from './grade.ts';
 import { median } from '../experiments/kit.ts';
@@ -42,9 +42,10 @@ function summarize(report: ClassReport, expected: 'passed' | 'not-attempted') {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { count: { type: 'string', default: '30' }, lessons: { type: 'string' }, concurrency: { type: 'string' }, record: { type: 'boolean' } },
-  });
+  const { values } = parseOptions(
+    { options: { count: { type: 'string', default: '30' }, lessons: { type: 'string' }, concurrency: { type: 'string' }, record: { type: 'boolean' } } },
+    'The options are --count, --lessons, --concurrency and --record (see the top of tool/grade/bench.ts).',
+  );
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1) throw new UserError(`--count takes a whole number of at least 1, not '${values.count}'.`);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -119,13 +120,4 @@ async function main(): Promise<number> {
   return record.solutions.unexpected.length + record.starters.unexpected.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (!(error instanceof UserError)) throw error;
-    console.error(error.message);
-    process.exitCode = 2;
-  },
-);
+runCommand(main);

@@ -1,7 +1,7 @@
 // `npm run grade -- <folder>...`: the instructor's grading command, a thin layer over grade.ts.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions, runCommand } from '../command.ts';
 import { allLessons, findLesson, UserError, type Lesson } from '../lessons.ts';
 import { defaultConcurrency, defaultMemoryLimitMb, gradableLessons, gradeClass, insideSubmission, stopRunsIn } from './grade.ts';
 import { duration, formatTable, toJson, toJUnit } from './report.ts';
@@ -42,9 +42,8 @@ function chooseLessons(named: string | undefined): Lesson[] {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals: folders } = parseOptions(
+    {
       args: argv,
       allowPositionals: true,
       options: {
@@ -56,12 +55,9 @@ async function main(argv: string[]): Promise<number> {
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    // parseArgs explains in two sentences and a stack; one is enough.
-    throw new UserError(`${(error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '.')} npm run grade -- --help lists the options.`);
-  }
-  const { values, positionals: folders } = parsed;
+    },
+    'npm run grade -- --help lists the options.',
+  );
   if (values.help) {
     console.log(usage);
     return 0;
@@ -117,13 +113,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (!(error instanceof UserError)) throw error;
-    console.error(error.message);
-    process.exitCode = 2;
-  },
-);
+runCommand(() => main(process.argv.slice(2)));

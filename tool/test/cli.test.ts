@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { cli, sandboxCopy } from './helpers.ts';
+import { projectRoot } from '../lessons.ts';
+import { cli, runScript, sandboxCopy } from './helpers.ts';
 
 let root: string;
 beforeAll(() => {
@@ -42,6 +43,27 @@ describe('bad input gets one clear sentence and exit code 2', () => {
     const r = cli(root, ['check', 'why-pools', '--frobnicate']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/frobnicate/);
+  });
+});
+
+// The other commands, run in the project itself: each of these stops at its options, before it
+// touches anything.
+describe('every other command answers bad input with one sentence and exit code 2', () => {
+  const cases: Array<[commandLine: string, file: string, says: RegExp]> = [
+    ['npm run bench -- --frobnicate', 'lessons/capstone/bench/run.ts', /Unknown option '--frobnicate'\. npm run bench -- --help/],
+    ['npm run bench -- --target no/such/folder', 'lessons/capstone/bench/run.ts', /The target folder 'no\/such\/folder' does not exist/],
+    ['npm run bench -- --rounds many', 'lessons/capstone/bench/run.ts', /--rounds takes a whole number/],
+    ['npm run grade -- --frobnicate', 'tool/grade/cli.ts', /Unknown option '--frobnicate'/],
+    ['npm run grade:bench -- --frobnicate', 'tool/grade/bench.ts', /Unknown option '--frobnicate'/],
+    ['npm run serve -- --port eighty', 'tool/site/serve.ts', /--port takes a port number/],
+    ['npm run build -- --frobnicate', 'site/build/build.ts', /Unknown option '--frobnicate'/],
+    ['npm run record -- no-such-lesson', 'tool/site/record.ts', /There is no lesson 'no-such-lesson'/],
+  ];
+  test.each(cases)('%s', (commandLine, file, says) => {
+    const r = runScript(projectRoot, file, commandLine.split(' -- ')[1]!.split(' '));
+    expect(r.stderr).toMatch(says);
+    oneSentence(r.stderr);
+    expect(r.status).toBe(2);
   });
 });
 

@@ -34,9 +34,16 @@ export interface CommandResult {
   stderr: string;
 }
 
+type RunOptions = { input?: string; timeoutMs?: number; env?: Record<string, string> };
+
 /** Runs the workbook's command line (what `npm run <command> -- ...` runs) in `root`. */
-export function cli(root: string, args: string[], options: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): CommandResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'tool', 'cli.ts'), ...args], {
+export function cli(root: string, args: string[], options: RunOptions = {}): CommandResult {
+  return runScript(root, join('tool', 'cli.ts'), args, options);
+}
+
+/** Runs one of the workbook's TypeScript scripts (`file`, relative to `root`) as its npm script does. */
+export function runScript(root: string, file: string, args: string[], options: RunOptions = {}): CommandResult {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, file), ...args], {
     cwd: root,
     input: options.input ?? '',
     encoding: 'utf8',

@@ -1,6 +1,7 @@
 // The measurements of the capstone's benchmark, shared by `npm run bench` (bench/run.ts) and the
 // quick experiment (experiments/pool-vs-piscina.ts). Each takes a pool with a piscina-like run():
 // the workbook's pool and piscina are timed by the very same code.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -8,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { workerEntryFor } from '../../../tool/runtime/ts-workers.ts';
 import { median } from '../../../tool/experiments/kit.ts';
+import { findLesson, projectRoot, UserError } from '../../../tool/lessons.ts';
+import { resolveTarget } from '../../../tool/workspace.ts';
 import { fib, type BenchTask } from './work.ts';
 
 export interface BenchPool {
@@ -22,19 +25,21 @@ export interface Contender {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const projectRoot = join(here, '..', '..', '..');
 const require = createRequire(import.meta.url);
 
-/** The workbook's pool: the reference solution, or the pool in any folder laid out like exercises/. */
-export async function workbookPool(targetFolder = 'solutions'): Promise<Contender> {
-  const file = join(projectRoot, targetFolder, 'capstone', 'pool.ts');
+/** The workbook's pool: the reference solution, or the pool in a folder laid out like exercises/. */
+export async function workbookPool(targetFolder?: string): Promise<Contender> {
+  // A target is checked and found the way `npm run check -- capstone --target` finds it.
+  const dir = targetFolder === undefined ? join(projectRoot, 'solutions', 'capstone') : resolveTarget(findLesson('capstone'), { target: targetFolder });
+  const file = join(dir, 'pool.ts');
+  if (!existsSync(file)) throw new UserError(`'${targetFolder}' has no capstone/pool.ts: it is the file the benchmark races against piscina.`);
   const { WorkerPool } = (await import(pathToFileURL(file).href)) as {
     WorkerPool: new (workerFile: string, options: { size: number }) => BenchPool;
   };
   const version = (require(join(projectRoot, 'package.json')) as { version: string }).version;
   return {
-    name: targetFolder === 'solutions' ? 'workbook pool' : `${targetFolder}/capstone pool`,
-    version: `${targetFolder}/capstone/pool.ts (workbook ${version})`,
+    name: targetFolder === undefined ? 'workbook pool' : `${targetFolder}/capstone pool`,
+    version: `${targetFolder ?? 'solutions'}/capstone/pool.ts (workbook ${version})`,
     create: (threads) => new WorkerPool(join(here, 'protocol-worker.ts'), { size: threads }),
   };
 }
@@ -174,8 +179,8 @@ export async function compare(ours: Contender, theirs: Contender, o: CompareOpti
   try {
     // Warm-up: workers started, code compiled by the JIT on both sides.
     for (const c of contenders) {
-      await burst(pool(c), Math.min(o.tasks / 2, 20_000));
-      await roundTrips(pool(c), Math.min(o.roundTrips / 2, 2_000));
+      await burst(pool(c), Math.min(Math.ceil(o.tasks / 2), 20_000));
+      await roundTrips(pool(c), Math.min(Math.ceil(o.roundTrips / 2), 2_000));
       await cpuBatch(pool(c), 4, o.fib);
     }
     cpuSingleThread(4, o.fib);

@@ -1,0 +1,30 @@
+// How every command of the workbook reads its options and ends. Bad input (an unknown option, a
+// folder that is not there) is the user's to fix: it gets one sentence and exit code 2, never a
+// stack trace. Anything else is a bug in the workbook, and keeps its stack.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from './lessons.ts';
+
+/** node:util's parseArgs, with an unknown or malformed option turned into one sentence. */
+export function parseOptions<T extends ParseArgsConfig>(config: T, whereOptionsAreListed: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    // parseArgs sometimes adds a second sentence on positionals; the first one is enough.
+    const first = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '').replace(/\.?$/, '.');
+    throw new UserError(`${first} ${whereOptionsAreListed}`);
+  }
+}
+
+/** Runs a command's main(): its result is the exit code; bad input prints its sentence and exits 2. */
+export function runCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (!(error instanceof UserError)) throw error;
+      console.error(error.message);
+      process.exitCode = 2;
+    },
+  );
+}
