@@ -15,7 +15,10 @@ export function parseOptions<T extends ParseArgsConfig>(config: T, whereOptionsA
   }
 }
 
-/** Runs a command's main(): its result is the exit code; bad input prints its sentence and exits 2. */
+/**
+ * Runs a command's main(): its result is the exit code. Bad input prints its sentence and exits 2
+ * at once, so that nothing the command had started (a learner's workers, say) keeps it alive.
+ */
 export function runCommand(main: () => Promise<number>): void {
   main().then(
     (code) => {
@@ -24,7 +27,7 @@ export function runCommand(main: () => Promise<number>): void {
     (error: unknown) => {
       if (!(error instanceof UserError)) throw error;
       console.error(error.message);
-      process.exitCode = 2;
+      process.exit(2);
     },
   );
 }

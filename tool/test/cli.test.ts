@@ -1,7 +1,8 @@
 // The command line as a learner meets it, run in a throw-away copy of the workbook.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { projectRoot } from '../lessons.ts';
 import { cli, runScript, sandboxCopy } from './helpers.ts';
 
@@ -62,6 +63,16 @@ describe('every other command answers bad input with one sentence and exit code 
   test.each(cases)('%s', (commandLine, file, says) => {
     const r = runScript(projectRoot, file, commandLine.split(' -- ')[1]!.split(' '));
     expect(r.stderr).toMatch(says);
+    oneSentence(r.stderr);
+    expect(r.status).toBe(2);
+  });
+  test('npm run bench -- --target <a folder whose capstone pool is the untouched starter>', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'workbook-bench-target-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    mkdirSync(join(folder, 'capstone'));
+    copyFileSync(join(projectRoot, 'lessons/capstone/starter/pool.ts'), join(folder, 'capstone/pool.ts'));
+    const r = runScript(projectRoot, 'lessons/capstone/bench/run.ts', ['--target', folder]);
+    expect(r.stderr).toMatch(/could not start a pool \(Not implemented yet.*make `npm run check -- capstone` pass before you race it/);
     oneSentence(r.stderr);
     expect(r.status).toBe(2);
   });

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseOptions, runCommand } from '../../../tool/command.ts';
 import { UserError } from '../../../tool/lessons.ts';
-import { compare, piscina, workbookPool, type Comparison } from './suite.ts';
+import { compare, piscina, readyToRace, workbookPool, type Comparison } from './suite.ts';
 
 const usage = `npm run bench [-- options]
   --target <folder>     race the capstone pool of a folder laid out like exercises/ (default: the reference solution)
@@ -82,6 +82,7 @@ async function main(): Promise<number> {
 
   const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
   const ours = await workbookPool(args.target);
+  if (args.target !== undefined) await readyToRace(ours);
   const theirs = await piscina();
   say(`${ours.name} against piscina, ${THREADS} threads each, ${options.rounds} interleaved rounds`);
   say(`Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${process.platform}-${process.arch}`);

@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { workerEntryFor } from '../../../tool/runtime/ts-workers.ts';
-import { median } from '../../../tool/experiments/kit.ts';
+import { median, within } from '../../../tool/experiments/kit.ts';
 import { findLesson, projectRoot, UserError } from '../../../tool/lessons.ts';
 import { resolveTarget } from '../../../tool/workspace.ts';
 import { fib, type BenchTask } from './work.ts';
@@ -42,6 +42,25 @@ export async function workbookPool(targetFolder?: string): Promise<Contender> {
     version: `${targetFolder ?? 'solutions'}/capstone/pool.ts (workbook ${version})`,
     create: (threads) => new WorkerPool(join(here, 'protocol-worker.ts'), { size: threads }),
   };
+}
+
+/**
+ * Refuses, in one sentence, a pool that cannot run the benchmark's tasks (an unfinished exercise, a
+ * pool that never answers), before the race starts: a race against it would fail or never end.
+ */
+export async function readyToRace(contender: Contender): Promise<void> {
+  const refuse = (what: string) =>
+    new UserError(`${contender.version.split(' ')[0]} ${what}: make \`npm run check -- capstone\` pass before you race it.`);
+  let pool: BenchPool;
+  try {
+    pool = contender.create(2);
+  } catch (error) {
+    throw refuse(`could not start a pool (${(error as Error)?.message ?? String(error)})`);
+  }
+  const answered = await within(10_000, burst(pool, 100).then(() => true, (error: Error) => error?.message ?? String(error)));
+  await within(5_000, pool.close().catch(() => {}));
+  if (answered === undefined) throw refuse('did not answer 100 tiny tasks within 10 s');
+  if (answered !== true) throw refuse(`got 100 tiny tasks wrong (${answered})`);
 }
 
 /** piscina with its defaults, a fixed number of threads. */
