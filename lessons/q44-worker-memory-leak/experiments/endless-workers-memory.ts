@@ -4,18 +4,16 @@
 // every worker it started. As in leaky-loop-memory, trials run without the workbook's thread
 // tracking, and the worker (fixtures/endless-worker.ts) is passed as JavaScript source.
 //
-// After terminate() the trial watches RSS for up to `returnCapMs`, because when the memory comes
-// back depends on the Node version: Node 20 and 22 free a worker's heap as its thread ends; Node 24's
-// V8 keeps the heap pages of ended workers in a pool, for new workers to reuse, and frees them about
-// 8 s later (V8's src/heap/page-pool.cc).
+// After terminate() the trial watches RSS for a while, because when the memory comes back depends
+// on the Node version (see fixtures/memory-return.ts).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism, loadavg } from 'node:os';
 import { experiment, median, quick } from '../../../tool/experiments/kit.ts';
+import { claimWhenMemoryReturns, msUntilMemoryReturns, RETURN_CAP_MS as returnCapMs } from '../fixtures/memory-return.ts';
 import { runScript } from '../fixtures/run-script.ts';
 
 const MB = 1024 * 1024;
 const loopSeconds = quick ? 2.5 : 4;
-const returnCapMs = 15_000;
 const endlessWorkerSource = `
 const { parentPort } = require('node:worker_threads');
 parentPort.postMessage('Worker started');
@@ -63,9 +61,7 @@ async function trial(): Promise<Trial> {
   const ended = performance.now();
   await sleep(200);
   const rssAfterTerminateMB = rss();
-  const returned = () => rss() - rssAtStartMB < (rssAtStopMB - rssAtStartMB) / 3;
-  while (!returned() && performance.now() - ended < returnCapMs) await sleep(100);
-  const returnedAfterMs = returned() ? performance.now() - ended : null;
+  const returnedAfterMs = await msUntilMemoryReturns(ended, rssAtStartMB, rssAtStopMB);
   return { started, aliveWhenStopped, rssAtStartMB, rssAtStopMB, slopeMBs, rssAfterTerminateMB, returnedAfterMs, rssAfterWaitMB: rss() };
 }
 
@@ -115,18 +111,6 @@ exp.claim(
   trials.every((t) => t.returnedAfterMs !== null),
   trials.map((t) => `${t.rssAtStopMB.toFixed(0)} MB at stop, ${t.rssAfterWaitMB.toFixed(0)} MB ${t.returnedAfterMs === null ? `${returnCapMs / 1000} s after terminate()` : 'then'}`).join('; '),
 );
-// When it comes back changed in Node 24 (see the top of this file).
-const major = Number(process.versions.node.split('.')[0]);
-const pooled = major >= 24;
-const returnedAfter = trials.map((t) => (t.returnedAfterMs === null ? 'never' : `after ${(t.returnedAfterMs / 1000).toFixed(1)} s`)).join('; ');
-if (pooled) {
-  exp.claim(
-    `on Node ${major} it comes back only seconds later (after more than 3 s): V8 holds on to the heap pages of ended workers for a while before it frees them`,
-    trials.every((t) => t.returnedAfterMs !== null && t.returnedAfterMs > 3000),
-    returnedAfter,
-  );
-} else {
-  exp.claim(`on Node ${major} it comes back at once: within 1 s of terminate()`, trials.every((t) => t.returnedAfterMs !== null && t.returnedAfterMs < 1000), returnedAfter);
-}
+claimWhenMemoryReturns(exp, trials.map((t) => t.returnedAfterMs), { comesBack: 'comes back', after: 'terminate()' });
 exp.note(`The document's "~30MB per second" against this real leak: ${slope.toFixed(0)} MB/s here, for as long as the loop runs.`);
 exp.done();

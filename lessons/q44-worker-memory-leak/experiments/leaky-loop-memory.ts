@@ -8,20 +8,18 @@
 // Trials therefore run without it, and the worker is the document's worker code (with the import)
 // passed as JavaScript source (`eval: true`), the same code as fixtures/document-q44-worker.ts.
 //
-// Once every worker has ended, the trial watches RSS for up to `returnCapMs`, because when the
-// memory comes back depends on the Node version: Node 20 and 22 free a worker's heap as its thread
-// ends; Node 24's V8 keeps the heap pages of ended workers in a pool, for new workers to reuse, and
-// frees them about 8 s later (V8's src/heap/page-pool.cc).
+// Once every worker has ended, the trial watches RSS for a while, because when the memory comes
+// back depends on the Node version (see fixtures/memory-return.ts).
 import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { availableParallelism, loadavg } from 'node:os';
 import { experiment, median, quick } from '../../../tool/experiments/kit.ts';
+import { claimWhenMemoryReturns, msUntilMemoryReturns, RETURN_CAP_MS as returnCapMs } from '../fixtures/memory-return.ts';
 import { runScript } from '../fixtures/run-script.ts';
 
 const MB = 1024 * 1024;
 const loopSeconds = quick ? 4 : 8;
-const returnCapMs = 15_000;
 const steadyFrom = 2; // seconds: by then the first workers (1 s of work) have long ended
 const documentWorkerSource = `
 const { parentPort } = require('node:worker_threads');
@@ -119,9 +117,7 @@ async function trial(): Promise<Trial> {
   }
   const rssAfterAllEndedMB = rss();
   const ended = performance.now();
-  const returned = () => rss() - rssAtStartMB < (rssAtStopMB - rssAtStartMB) / 3;
-  while (!returned() && performance.now() - ended < returnCapMs) await sleep(100);
-  const returnedAfterMs = returned() ? performance.now() - ended : null;
+  const returnedAfterMs = await msUntilMemoryReturns(ended, rssAtStartMB, rssAtStopMB);
   const rssAfterWaitMB = rss();
   return {
     started, peakAlive, aliveWhenStopped, mostMessageListeners, messages, exitCodes,
@@ -190,19 +186,7 @@ exp.claim(
     .map((t) => `${t.rssAtStartMB.toFixed(0)} MB at start, ${t.rssAtStopMB.toFixed(0)} MB at stop, ${t.rssAfterAllEndedMB.toFixed(0)} MB when all had ended, ${t.rssAfterWaitMB.toFixed(0)} MB ${t.returnedAfterMs === null ? `${returnCapMs / 1000} s later` : 'then'}`)
     .join('; '),
 );
-// When it goes back changed in Node 24 (see the top of this file).
-const major = Number(process.versions.node.split('.')[0]);
-const pooled = major >= 24;
-const returnedAfter = trials.map((t) => (t.returnedAfterMs === null ? 'never' : `after ${(t.returnedAfterMs / 1000).toFixed(1)} s`)).join('; ');
-if (pooled) {
-  exp.claim(
-    `on Node ${major} it goes back only seconds later (after more than 3 s): V8 holds on to the heap pages of ended workers for a while before it frees them`,
-    trials.every((t) => t.returnedAfterMs !== null && t.returnedAfterMs > 3000),
-    returnedAfter,
-  );
-} else {
-  exp.claim(`on Node ${major} it goes back at once: within 1 s of the last worker's end`, trials.every((t) => t.returnedAfterMs !== null && t.returnedAfterMs < 1000), returnedAfter);
-}
+claimWhenMemoryReturns(exp, trials.map((t) => t.returnedAfterMs), { comesBack: 'goes back', after: "the last worker's end" });
 exp.note(
   `The document says "Memory grows ~30MB per second". Measured: ${rampMBs.toFixed(0)} MB/s in the first second (workers starting, none ended yet),` +
     ` ${steadyMBs.toFixed(1)} MB/s from ${steadyFrom} s on, ${averageMBs.toFixed(0)} MB/s averaged over ${loopSeconds} s.`,
