@@ -156,9 +156,11 @@ exp.claim(
   { needsIdleCores: true },
 );
 exp.measure(`long bursts, dynamic: share of the tasks run by workers started for their burst`, lDyn.onNewShare);
+// The latencies are printed, not claimed: when the new workers run next to nothing, the two pools run
+// the same tasks on one worker, and a few ms either way is the machine's noise.
 exp.claim(
-  'on short bursts, growing is wasted: the new workers start, the worker already there runs most of each burst, and latency is no better than fixed at 1 (at least 0.8x)',
-  sDyn.started >= short.bursts && sDyn.onNewShare < 0.5 && sDyn.p50 >= sMin.p50 * 0.8,
+  'on short bursts, growing is wasted: new workers start at every burst, yet the worker already there runs most of each burst',
+  sDyn.started >= short.bursts && sDyn.onNewShare < 0.5,
   `${sDyn.started} workers started; share of tasks they ran: ${sDyn.onNewShare.toFixed(2)}; median latency ${sDyn.p50.toFixed(1)} ms vs ${sMin.p50.toFixed(1)} ms fixed at 1`,
 );
 exp.done();
