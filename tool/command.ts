@@ -16,6 +16,19 @@ export function parseOptions<T extends ParseArgsConfig>(config: T, whereOptionsA
 }
 
 /**
+ * A whole-number option (`--name`), checked: undefined when it was not given, one sentence when it
+ * is not a whole number from `min` to `max`.
+ */
+export function wholeNumber(name: string, text: string | undefined, min: number, max = Infinity): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new UserError(`--${name} takes a whole number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, not '${text}'.`);
+  }
+  return n;
+}
+
+/**
  * Runs a command's main(): its result is the exit code. Bad input prints its sentence and exits 2
  * at once, so that nothing the command had started (a learner's workers, say) keeps it alive.
  */

@@ -8,7 +8,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseOptions, runCommand } from '../command.ts';
+import { parseOptions, runCommand, wholeNumber } from '../command.ts';
 import { allLessons, findLesson, projectRoot, UserError, type Lesson } from '../lessons.ts';
 import { gradableLessons, gradeClass, stopRunsIn, type ClassReport } from './grade.ts';
 import { median } from '../experiments/kit.ts';
@@ -46,11 +46,8 @@ async function main(): Promise<number> {
     { options: { count: { type: 'string', default: '30' }, lessons: { type: 'string' }, concurrency: { type: 'string' }, record: { type: 'boolean' } } },
     'The options are --count, --lessons, --concurrency and --record (see the top of tool/grade/bench.ts).',
   );
-  const count = Number(values.count);
-  if (!Number.isInteger(count) || count < 1) throw new UserError(`--count takes a whole number of at least 1, not '${values.count}'.`);
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
-    throw new UserError(`--concurrency takes a whole number of at least 1, not '${values.concurrency}'.`);
+  const count = wholeNumber('count', values.count, 1)!;
+  const concurrency = wholeNumber('concurrency', values.concurrency, 1);
   const every = allLessons();
   const lessons = values.lessons ? values.lessons.split(',').map((q) => findLesson(q.trim(), every)) : gradableLessons(every);
   const solved = new Set(readdirSync(join(projectRoot, 'solutions')));

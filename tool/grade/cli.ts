@@ -1,7 +1,7 @@
 // `npm run grade -- <folder>...`: the instructor's grading command, a thin layer over grade.ts.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseOptions, runCommand } from '../command.ts';
+import { parseOptions, runCommand, wholeNumber } from '../command.ts';
 import { allLessons, findLesson, UserError, type Lesson } from '../lessons.ts';
 import { defaultConcurrency, defaultMemoryLimitMb, gradableLessons, gradeClass, insideSubmission, stopRunsIn } from './grade.ts';
 import { duration, formatTable, toJson, toJUnit } from './report.ts';
@@ -20,12 +20,6 @@ Submissions are only read: each lesson is graded on a private copy.
   --time-limit <s>     bound for one submission, all its lessons together (default: the sum of the lessons' own bounds)
   --memory-limit <MB>  bound on the memory of one lesson run's processes together (default: ${defaultMemoryLimitMb}; Linux)
   --verbose            also print every failing check with what it observed`;
-
-function wholeNumber(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UserError(`--${name} takes a whole number of at least ${min}, not '${value}'.`);
-  return Number(value);
-}
 
 function chooseLessons(named: string | undefined): Lesson[] {
   const every = allLessons();

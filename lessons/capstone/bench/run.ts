@@ -21,7 +21,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { parseOptions, runCommand } from '../../../tool/command.ts';
+import { parseOptions, runCommand, wholeNumber } from '../../../tool/command.ts';
 import { UserError } from '../../../tool/lessons.ts';
 import { compare, piscina, readyToRace, workbookPool, type Comparison } from './suite.ts';
 
@@ -42,11 +42,6 @@ const say = (line = '') => {
 };
 const THREADS = 2;
 
-function wholeNumber(option: string, text: string, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(`${option} takes a whole number from 1 to ${max}, not '${text}'.`);
-  return n;
-}
 
 async function main(): Promise<number> {
   const { values: args } = parseOptions(
@@ -71,12 +66,12 @@ async function main(): Promise<number> {
   if (args.record && args.target !== undefined) throw new UserError("--record keeps the reference solution's run for the lesson page; run it without --target.");
   const options = {
     threads: THREADS,
-    rounds: wholeNumber('--rounds', args.rounds, 1000),
-    tasks: wholeNumber('--tasks', args.tasks, 10_000_000),
+    rounds: wholeNumber('rounds', args.rounds, 1, 1000)!,
+    tasks: wholeNumber('tasks', args.tasks, 1, 10_000_000)!,
     window: 1024,
-    roundTrips: wholeNumber('--round-trips', args['round-trips'], 10_000_000),
+    roundTrips: wholeNumber('round-trips', args['round-trips'], 1, 10_000_000)!,
     cpuTasks: 64,
-    fib: wholeNumber('--fib', args.fib, 40),
+    fib: wholeNumber('fib', args.fib, 1, 40)!,
     piscinaWindowed: true,
   };
 
