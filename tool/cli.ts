@@ -128,7 +128,7 @@ async function experiments(lesson: Lesson, name: string | undefined, record: boo
     const run = await runExperiment(lesson, file, { echo: true, record });
     if (run.timedOut) console.log(`\nThe experiment did not finish in time and was stopped.`);
     if (run.exitCode !== 0 || run.timedOut) failed++;
-    else if (record) console.log(`\nRecorded in ${relative(projectRoot, lesson.dir)}/recorded/${run.experiment}.json`);
+    else if (run.recordedTo) console.log(`\nRecorded in ${relative(projectRoot, run.recordedTo)}`);
   }
   return failed === 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lesson } from '../../tool/lessons.ts';
+import { otherNodeRecords } from '../../tool/experiments/records.ts';
 import { command } from './highlight.ts';
 import { esc, formatDate } from './html.ts';
 import { renderTimeline, timelinesOf } from './timeline.ts';
@@ -20,7 +21,10 @@ export interface RecordedRun {
 }
 
 export function loadRecord(lesson: Lesson, name: string): RecordedRun | undefined {
-  const file = join(lesson.dir, 'recorded', `${name}.json`);
+  return readRecord(join(lesson.dir, 'recorded', `${name}.json`));
+}
+
+function readRecord(file: string): RecordedRun | undefined {
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as RecordedRun;
@@ -63,13 +67,30 @@ function outputLines(record: RecordedRun): { question: string; body: string } {
   return { question, body };
 }
 
-/** The block that `{{recorded: name}}` becomes, and the one each experiment shows. */
+/**
+ * The block that `{{recorded: name}}` becomes, and the one each experiment shows: the run recorded
+ * on the workbook's primary Node, then any run of it recorded on another Node major, folded.
+ */
 export function renderRecorded(lesson: Lesson, name: string, options: { id?: string } = {}): string {
   const record = loadRecord(lesson, name);
   const id = options.id ? ` id="${esc(options.id)}"` : '';
+  const others = otherNodeRecords(lesson, name)
+    .map(({ major, file }) => ({ major, record: readRecord(file) }))
+    .filter((o): o is { major: number; record: RecordedRun } => o.record !== undefined)
+    .map(({ major, record: other }) => {
+      const claims = other.claims ?? [];
+      const held = claims.filter((c) => c.holds || c.checked === false).length;
+      const summary = `The same experiment, recorded on Node ${esc(other.machine?.node ?? major)}${claims.length ? `: ${held} of ${claims.length} claims held` : ''}`;
+      return `<details class="recorded-other"><summary>${summary}</summary>${renderRun(lesson, name, other, '', `${options.id ?? `recorded-${name}`}-node${major}`)}</details>`;
+    })
+    .join('');
   if (!record) {
-    return `<div class="recorded recorded-missing"${id}><p><strong>No recorded run of <code>${esc(name)}</code> yet.</strong> Run it on your machine, or record it for the site:</p>${command(rerunCommand(lesson, name))}${command(`${rerunCommand(lesson, name)} --record`)}</div>`;
+    return `<div class="recorded recorded-missing"${id}><p><strong>No recorded run of <code>${esc(name)}</code> yet.</strong> Run it on your machine, or record it for the site:</p>${command(rerunCommand(lesson, name))}${command(`${rerunCommand(lesson, name)} --record`)}</div>${others}`;
   }
+  return renderRun(lesson, name, record, id, options.id ?? `recorded-${name}`) + others;
+}
+
+function renderRun(lesson: Lesson, name: string, record: RecordedRun, id: string, idBase: string): string {
   const m = record.machine ?? {};
   const { question, body } = outputLines(record);
   const failed = (record.claims ?? []).filter((c) => !c.holds && c.checked !== false).length;
@@ -80,7 +101,7 @@ export function renderRecorded(lesson: Lesson, name: string, options: { id?: str
     uncounted ? `<span class="chip chip-warn" title="the machine was too busy to test a parallel speed-up">${uncounted} claim${uncounted > 1 ? 's' : ''} not tested: busy machine</span>` : '',
   ].join('');
   const timelines = timelinesOf(record)
-    .map((t, i) => renderTimeline(t.timeline, { id: `${options.id ?? `recorded-${name}`}-timeline-${i + 1}` }))
+    .map((t, i) => renderTimeline(t.timeline, { id: `${idBase}-timeline-${i + 1}` }))
     .join('');
   return `<figure class="recorded"${id} data-experiment="${esc(name)}">
 <figcaption class="recorded-head">

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { killTree } from '../check/processes.ts';
 import { projectRoot, type Lesson } from '../lessons.ts';
+import { recordFile, recordedDir } from './records.ts';
 
 export interface ExperimentRun {
   experiment: string;
@@ -13,9 +14,9 @@ export interface ExperimentRun {
   output: string;
   timedOut: boolean;
   record?: unknown;
+  /** Where the run was recorded, when it was. */
+  recordedTo?: string;
 }
-
-export const recordedDir = (lesson: Lesson) => join(lesson.dir, 'recorded');
 
 export function nodeArgsFor(script: string): string[] {
   return ['--import', 'tsx', '--import', join(projectRoot, 'tool/runtime/register.ts'), script];
@@ -56,14 +57,14 @@ export async function runExperiment(
     record = undefined;
   }
   rmSync(work, { recursive: true, force: true });
-  const run = { experiment: basename(file, '.ts'), exitCode, output, timedOut, record };
-  if (options.record && exitCode === 0 && !timedOut) saveRecord(lesson, run);
+  const run: ExperimentRun = { experiment: basename(file, '.ts'), exitCode, output, timedOut, record };
+  if (options.record && exitCode === 0 && !timedOut) run.recordedTo = saveRecord(lesson, run);
   return run;
 }
 
-function saveRecord(lesson: Lesson, run: ExperimentRun): void {
+function saveRecord(lesson: Lesson, run: ExperimentRun): string {
   mkdirSync(recordedDir(lesson), { recursive: true });
-  const file = join(recordedDir(lesson), `${run.experiment}.json`);
+  const file = recordFile(lesson, run.experiment);
   const entry = {
     experiment: run.experiment,
     command: `npm run experiment -- ${lesson.id} ${run.experiment}`,
@@ -72,4 +73,5 @@ function saveRecord(lesson: Lesson, run: ExperimentRun): void {
     output: run.output,
   };
   writeFileSync(file, JSON.stringify(entry, null, 2) + '\n');
+  return file;
 }

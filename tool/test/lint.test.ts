@@ -1,9 +1,10 @@
 // Every lesson has every part, and its parts agree with each other.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { allLessons, lessonsRoot, projectRoot, tracks } from '../lessons.ts';
 import { solutionsRoot } from '../workspace.ts';
+import { nodeMajor, otherNodeRecords, primaryNodeMajor } from '../experiments/records.ts';
 
 const lessons = allLessons();
 const seeds = join(projectRoot, '..', 'shared', 'seeds');
@@ -52,14 +53,27 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
     for (const [, name] of readme.matchAll(/\{\{recorded: ([\w-]+)\}\}/g)) {
       const file = join(lesson.dir, 'recorded', `${name}.json`);
       expect(existsSync(file), `recorded/${name}.json (npm run experiment -- ${lesson.id} ${name} --record)`).toBe(true);
-      const record = JSON.parse(readFileSync(file, 'utf8')) as { command?: string; machine?: { node?: string; cores?: number }; quick?: boolean };
-      // A run is an experiment of the lesson, or a script of its own (the capstone's benchmark) that records itself.
-      const script = /^npm run ([\w:-]+)$/.exec(record.command ?? '')?.[1];
-      if (script && script !== 'experiment') expect(scripts, `the script that recorded ${name}.json`).toContain(script);
-      else expect(lesson.experiments, `experiment behind {{recorded: ${name}}}`).toContain(`${name}.ts`);
-      expect(record.machine?.node, `Node version in recorded/${name}.json`).toMatch(/^v\d+/);
-      expect(record.machine?.cores, `core count in recorded/${name}.json`).toBeGreaterThan(0);
-      expect(record.quick, `recorded/${name}.json comes from a full run, not quick mode`).toBe(false);
+      const runs = [{ file, major: primaryNodeMajor }, ...otherNodeRecords(lesson, name)];
+      for (const run of runs) {
+        const shown = `recorded/${basename(run.file)}`;
+        const record = JSON.parse(readFileSync(run.file, 'utf8')) as { command?: string; machine?: { node?: string; cores?: number }; quick?: boolean };
+        // A run is an experiment of the lesson, or a script of its own (the capstone's benchmark) that records itself.
+        const script = /^npm run ([\w:-]+)$/.exec(record.command ?? '')?.[1];
+        if (script && script !== 'experiment') expect(scripts, `the script that recorded ${shown}`).toContain(script);
+        else expect(lesson.experiments, `experiment behind {{recorded: ${name}}}`).toContain(`${name}.ts`);
+        expect(record.machine?.node, `Node version in ${shown}`).toMatch(/^v\d+/);
+        expect(nodeMajor(record.machine!.node!), `${shown} is named for the Node major it was recorded on`).toBe(run.major);
+        expect(record.machine?.cores, `core count in ${shown}`).toBeGreaterThan(0);
+        expect(record.quick, `${shown} comes from a full run, not quick mode`).toBe(false);
+      }
+    }
+  });
+
+  test('every recorded run belongs to an experiment or script the lesson still has', () => {
+    const shown = new Set([...readFileSync(join(lesson.dir, 'README.md'), 'utf8').matchAll(/\{\{recorded: ([\w-]+)\}\}/g)].map((m) => m[1]));
+    for (const file of filesUnder(join(lesson.dir, 'recorded'))) {
+      const name = file.replace(/(\.node\d+)?\.json$/, '');
+      expect(lesson.experiments.includes(`${name}.ts`) || shown.has(name), `recorded/${file}: no experiment ${name}.ts and no {{recorded: ${name}}} in the text`).toBe(true);
     }
   });
 

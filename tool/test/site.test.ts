@@ -26,6 +26,38 @@ if (!haveChromium && process.env.CI) {
   });
 }
 
+test('a run recorded on another Node major is shown folded under the main record, with how many of its claims held', async () => {
+  await initHighlighter();
+  const dir = mkdtempSync(join(tmpdir(), 'workbook-records-'));
+  const run = (node: string, holds: boolean[]) => ({
+    experiment: 'demo',
+    command: 'npm run experiment -- demo demo',
+    recordedAt: '2026-11-22T12:00:00.000Z',
+    machine: { node, cores: 2, cpu: 'test CPU', platform: 'linux-x64' },
+    quick: false,
+    claims: holds.map((h, i) => ({ claim: `claim ${i + 1}`, holds: h, evidence: '', checked: true })),
+    output: `What does demo show?\nNode ${node}, 2 cores (test CPU)\n\n  on ${node}\n`,
+  });
+  try {
+    mkdirSync(join(dir, 'recorded'));
+    writeFileSync(join(dir, 'recorded', 'demo.json'), JSON.stringify(run('v20.20.2', [true, true])));
+    writeFileSync(join(dir, 'recorded', 'demo.node24.json'), JSON.stringify(run('v24.1.0', [true, false])));
+    writeFileSync(join(dir, 'recorded', 'demo-other.node22.json'), JSON.stringify(run('v22.1.0', [true])));
+    const lesson = { id: 'demo', dir, title: 'Demo', track: '', order: 0, summary: '', sources: [], files: [], broken: [], hints: [], quiz: [], experiments: ['demo.ts'], checkFiles: [] } satisfies Lesson;
+    const block = renderRecorded(lesson, 'demo', { id: 'recorded-demo' });
+    const main = block.indexOf('on v20.20.2');
+    const other = block.indexOf('<details class="recorded-other">');
+    expect(main, 'the main record').toBeGreaterThan(-1);
+    expect(other, 'the Node 24 record comes after the main one, folded').toBeGreaterThan(main);
+    expect(block).toContain('recorded on Node v24.1.0: 1 of 2 claims held');
+    expect(block.slice(other)).toContain('on v24.1.0');
+    expect(block, 'another experiment\'s record is not shown').not.toContain('v22.1.0');
+    expect(block.match(/id="[^"]*"/g)!.length, 'ids stay unique').toBe(new Set(block.match(/id="[^"]*"/g)).size);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe.skipIf(!haveChromium)(`the site in Chromium${haveChromium ? '' : ` (skipped: ${chromiumPath} is missing; install it with apt-get install -y chromium)`}`, () => {
   let outDir: string;
   let live: Running;

@@ -5,7 +5,7 @@
 //   npm run bench -- --target exercises        your own pool (exercises/capstone/pool.ts)
 //   npm run bench -- --rounds 9 --tasks 50000  more rounds, or a different burst size
 //   npm run bench -- --record                  record the reference solution's run for the lesson page
-//                                              (lessons/capstone/recorded/bench.json)
+//                                              (lessons/capstone/recorded/bench.json; bench.node24.json on Node 24)
 //
 // What it measures, on 2 threads each:
 //   (a) throughput: 100,000 tiny tasks submitted all at once          goal: >= 1.5x piscina's
@@ -19,10 +19,10 @@
 // The machine is shared: the load average is printed with the figures, and only medians of
 // interleaved rounds are compared.
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseOptions, runCommand, wholeNumber } from '../../../tool/command.ts';
-import { UserError } from '../../../tool/lessons.ts';
+import { findLesson, UserError } from '../../../tool/lessons.ts';
+import { recordFile } from '../../../tool/experiments/records.ts';
 import { compare, piscina, readyToRace, workbookPool, type Comparison } from './suite.ts';
 
 const usage = `npm run bench [-- options]
@@ -149,7 +149,7 @@ async function main(): Promise<number> {
       claims: rows.filter((r) => r.met !== undefined).map((r) => ({ claim: `${r.what}: ${r.goal}`, holds: r.met!, evidence: r.detail, checked: true })),
       output: printed.join('\n') + '\n',
     };
-    const file = fileURLToPath(new URL('../recorded/bench.json', import.meta.url));
+    const file = recordFile(findLesson('capstone'), 'bench');
     writeFileSync(file, JSON.stringify(recorded, null, 2) + '\n');
     console.log(`\nRecorded to ${file}`);
   }
