@@ -50,7 +50,7 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
   test('every recorded result the explanation shows exists, from a real run', () => {
     const readme = readFileSync(join(lesson.dir, 'README.md'), 'utf8');
     const scripts = Object.keys((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: object }).scripts);
-    for (const [, name] of readme.matchAll(/\{\{recorded: ([\w-]+)\}\}/g)) {
+    for (const [, name = ""] of readme.matchAll(/\{\{recorded: ([\w-]+)\}\}/g)) {
       const file = join(lesson.dir, 'recorded', `${name}.json`);
       expect(existsSync(file), `recorded/${name}.json (npm run experiment -- ${lesson.id} ${name} --record)`).toBe(true);
       const runs = [{ file, major: primaryNodeMajor }, ...otherNodeRecords(lesson, name)];
