@@ -12,7 +12,7 @@ export interface RecordedRun {
   experiment?: string;
   command?: string;
   recordedAt?: string;
-  machine?: { node?: string; cores?: number; cpu?: string; platform?: string };
+  machine?: { node?: string; cores?: number; cpu?: string; platform?: string; loadAtStart?: number };
   quick?: boolean;
   measurements?: Record<string, { value: unknown; unit?: string }>;
   claims?: { claim: string; holds: boolean; evidence: string; checked?: boolean }[];
@@ -35,10 +35,11 @@ function readRecord(file: string): RecordedRun | undefined {
 
 export const rerunCommand = (lesson: Lesson, name: string) => loadRecord(lesson, name)?.command ?? `npm run experiment -- ${lesson.id} ${name}`;
 
-/** "Node v20.20.2 · 2 cores · AMD EPYC · 22 Nov 2026": where and when a run was recorded. */
+/** "Node v20.20.2 · 2 cores · AMD EPYC · load 1.2 · 22 Nov 2026": where and when a run was recorded. */
 export function machineLine(record: RecordedRun): string {
   const m = record.machine ?? {};
-  return [`Node ${m.node ?? '?'}`, `${m.cores ?? '?'} cores`, m.cpu ?? 'unknown CPU', formatDate(record.recordedAt)].join(' · ');
+  const load = m.loadAtStart === undefined ? [] : [`load ${m.loadAtStart}`];
+  return [`Node ${m.node ?? '?'}`, `${m.cores ?? '?'} cores`, m.cpu ?? 'unknown CPU', ...load, formatDate(record.recordedAt)].join(' · ');
 }
 
 function outputLines(record: RecordedRun): { question: string; body: string } {
@@ -110,7 +111,7 @@ function renderRun(lesson: Lesson, name: string, record: RecordedRun, id: string
 <div><dt>Node</dt><dd>${esc(m.node ?? '?')}</dd></div>
 <div><dt>Cores</dt><dd>${esc(m.cores ?? '?')}</dd></div>
 <div><dt>CPU</dt><dd>${esc(m.cpu ?? 'unknown')}</dd></div>
-<div><dt>Platform</dt><dd>${esc(m.platform ?? '?')}</dd></div>
+<div><dt>Platform</dt><dd>${esc(m.platform ?? '?')}</dd></div>${m.loadAtStart === undefined ? '' : `<div title="the 1-minute load average when the run started: above the core count, other work was competing for the cores"><dt>Load</dt><dd>${esc(m.loadAtStart)}</dd></div>`}
 <div><dt>Recorded</dt><dd><time datetime="${esc(record.recordedAt ?? '')}">${esc(formatDate(record.recordedAt))}</time></dd></div>
 </dl>
 </figcaption>

@@ -143,12 +143,12 @@ exp.claim(
   `${lDyn.meanAlive.toFixed(2)} vs ${lMax.meanAlive.toFixed(2)} workers`,
 );
 exp.claim(
-  'the price of growing: every burst starts new workers',
+  'the price of growing: the dynamic pool keeps starting new workers, at least as many as there are bursts',
   lDyn.started >= long.bursts,
   `${lDyn.started} workers started in ${long.bursts} burst(s)`,
 );
 exp.claim(
-  'and their first task waits about one worker start-up',
+  'and their first task waits on the order of one worker start-up (within a factor of 4 either way)',
   growth > startup * 0.25 && growth < startup * 4,
   `${growth.toFixed(1)} ms until the first task on a new worker vs ${startup.toFixed(1)} ms for 3 fresh workers started at once`,
   // Two times taken at different moments: on a machine others keep busy, a worker start-up takes
@@ -159,7 +159,7 @@ exp.measure(`long bursts, dynamic: share of the tasks run by workers started for
 // The latencies are printed, not claimed: when the new workers run next to nothing, the two pools run
 // the same tasks on one worker, and a few ms either way is the machine's noise.
 exp.claim(
-  'on short bursts, growing is wasted: new workers start at every burst, yet the worker already there runs most of each burst',
+  'on short bursts, growing is wasted: new workers keep starting (at least as many as there are bursts), yet the worker already there runs most of the tasks',
   sDyn.started >= short.bursts && sDyn.onNewShare < 0.5,
   `${sDyn.started} workers started; share of tasks they ran: ${sDyn.onNewShare.toFixed(2)}; median latency ${sDyn.p50.toFixed(1)} ms vs ${sMin.p50.toFixed(1)} ms fixed at 1`,
 );

@@ -100,11 +100,33 @@ for (const [name, make] of versions) {
 }
 exp.measure('timeline: solution', results.solution!.timeline!, 'timeline');
 
+// As written, with minSize 0: createPool() starts no worker, and addWorker() adds none.
+const EMPTY_TASKS = 5;
+const emptyThreads = watchThreads();
+const empty = new AsWritten(workerFile, { minSize: 0, maxSize: MAX });
+let emptySettled = 0;
+for (let i = 0; i < EMPTY_TASKS; i++) {
+  empty.run(reply(i, { delayMs: 0 })).then(
+    () => emptySettled++,
+    () => emptySettled++,
+  );
+}
+await sleep(IDLE_MS);
+const emptyWorkers = emptyThreads.workersCreated;
+await quiet(() => empty.destroy());
+exp.measure(`as written, minSize 0: workers started, ${IDLE_MS / 1000} s after ${EMPTY_TASKS} tasks`, emptyWorkers);
+exp.measure(`as written, minSize 0: tasks settled in that time, of ${EMPTY_TASKS}`, emptySettled);
+
 const [written, filled, counted, solution] = ['as written', 'filled in', 'filled in, with poolSize++', 'solution'].map((n) => results[n]!);
 exp.claim(
   'as written, the pool never grows: execute() calls addWorker() again and again, and addWorker() does nothing',
   written!.peak === MIN && written!.addWorkerCalls > 0,
   `most workers alive: ${written!.peak}; addWorker() called ${written!.addWorkerCalls} times`,
+);
+exp.claim(
+  'as written with minSize 0, no worker ever starts, so no task runs',
+  emptyWorkers === 0 && emptySettled === 0,
+  `${emptyWorkers} workers started; ${emptySettled} of ${EMPTY_TASKS} tasks settled within ${IDLE_MS / 1000} s`,
 );
 exp.claim(
   `filled in without poolSize++, it grows far past maxSize: the condition poolSize < maxSize never changes, so every execute() with a long queue adds a worker`,

@@ -60,7 +60,7 @@ try {
 const stack = results['most recently idle first (the solution)']!;
 const robin = results['round-robin (idle longest first)']!;
 exp.claim(
-  'taking the most recently idle worker, one worker serves the trickle and the others retire',
+  'taking the most recently idle worker, the pool shrinks under the trickle: at most 2 of its 4 workers are left',
   stack.grown === 4 && stack.afterTrickle <= 2,
   `${stack.grown} after the burst, ${stack.afterTrickle} after the trickle`,
 );

@@ -7,7 +7,9 @@
 //      tasks waiting behind it (a pool of 1);
 //   5. how close() waits, with a 1 s task running and a short one waiting (a pool of 1): how many
 //      timers the pool's own code sets meanwhile, and how long after the last task has settled
-//      close() resolves.
+//      close() resolves;
+//   6. close() called right after run() on a new pool of 1, before its worker is online (a worker
+//      terminated then exits with code 0: see terminate-exit-codes).
 // A pool that never settles something is given a fixed time, then its workers are stopped.
 import { experiment, median, quick } from '../../../tool/experiments/kit.ts';
 import { stopAll } from '../../../tool/runtime/tracking.ts';
@@ -138,6 +140,16 @@ for (const [name, Pool, file] of pools) {
     seen['exit(0) mid-task during close()'] = `its task: ${dying()}; the 2 waiting: ${tally(queued)}; close(): ${closed()}`;
     await stopAll();
   }
+
+  // 6: close() right after run() on a new pool, before its worker is online.
+  {
+    const pool = new Pool(workerFile, { size: 1 });
+    const task = follow(pool.run(reply('early', 0)));
+    const closed = follow(pool.close());
+    await settled([task, closed]);
+    seen['close() right after run() on a new pool'] = `its task: ${task()}; close(): ${closed()}`;
+    await stopAll();
+  }
 }
 
 for (const [name, seen] of results) for (const [what, value] of Object.entries(seen)) exp.measure(`${name}: ${what}`, value);
@@ -162,6 +174,11 @@ exp.claim(
   'document 000 rejects that task, but the tasks waiting behind it never run, so its close() never returns either',
   /the 2 waiting: never settled x2; close\(\): never settled$/.test(r('document 000', 'exit(0) mid-task during close()')),
   r('document 000', 'exit(0) mid-task during close()'),
+);
+exp.claim(
+  "document 001 takes a worker's exit code 0 for a graceful end: close() right after run() on a new pool terminates the worker before it is online, and its task never settles",
+  /^its task: never settled;/.test(r('document 001', 'close() right after run() on a new pool')),
+  r('document 001', 'close() right after run() on a new pool'),
 );
 const timersOf = (p: string) => r(p, 'timers its code set while close() waited for a 1 s task');
 exp.claim(

@@ -139,7 +139,7 @@ const docGrowth = growth(times['document 004']!['one priority']);
 const docEstimate = times['document 004']!['one priority'].at(-1)! * (big / sizes.at(-1)!) ** 2;
 exp.measure(`document 004, one priority: estimated time to queue ${big} tasks (quadratic from ${sizes.at(-1)})`, docEstimate / 1000, 's');
 exp.claim(
-  `queueing ${factor}x more tasks takes document 004 far more than ${factor}x longer: each insertion walks the queue (findIndex) and shifts it (splice), so the total grows with the square`,
+  `queueing ${factor}x more tasks takes document 004 at least ${factor * 2}x longer, far more than linear growth: each insertion walks the queue (findIndex) and shifts it (splice), so the work grows with the square of the queue's length`,
   docGrowth >= factor * 2,
   `${sizes[0]} -> ${sizes.at(-1)} tasks: ${docGrowth.toFixed(1)}x the time (linear would be ${factor}x, quadratic ${factor * factor}x)`,
 );

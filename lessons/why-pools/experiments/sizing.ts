@@ -21,24 +21,30 @@ function time(fn: () => unknown): number {
   return performance.now() - start;
 }
 
+// Every size runs once per round, in an order that rotates from round to round: the machine's load
+// drifts during a run, and measuring one size after another would hand that drift to whichever
+// size came last.
+const pools = new Map(sizes.map((size) => [size, new WorkerPool(worker, { size })]));
+for (const [size, pool] of pools) await Promise.all(Array.from({ length: size }, () => pool.run(1))); // every worker started before timing
+const samples = new Map<number, number[]>(sizes.map((size) => [size, []]));
+for (let r = 0; r < rounds; r++) {
+  for (let i = 0; i < sizes.length; i++) {
+    const size = sizes[(i + r) % sizes.length]!;
+    const start = performance.now();
+    await Promise.all(Array.from({ length: tasks }, () => pools.get(size)!.run(n)));
+    samples.get(size)!.push(performance.now() - start);
+  }
+}
+await Promise.all([...pools.values()].map((pool) => pool.close()));
 const results = new Map<number, number>();
 for (const size of sizes) {
-  const pool = new WorkerPool(worker, { size });
-  await Promise.all(Array.from({ length: size }, () => pool.run(1))); // every worker started before timing
-  const samples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
-    await Promise.all(Array.from({ length: tasks }, () => pool.run(n)));
-    samples.push(performance.now() - start);
-  }
-  await pool.close();
-  results.set(size, median(samples));
-  exp.measure(`pool of ${size}: ${tasks} tasks of heavyTask(${n}), about ${ms(taskMs, 0)} each on one core`, median(samples), 'ms');
+  results.set(size, median(samples.get(size)!));
+  exp.measure(`pool of ${size}: ${tasks} tasks of heavyTask(${n}), about ${ms(taskMs, 0)} each on one core`, results.get(size)!, 'ms');
 }
 const one = results.get(1)!;
 const atCores = results.get(cores)!;
 const beyond = Math.min(...sizes.filter((s) => s > cores).map((s) => results.get(s)!));
-exp.note(`Ideal for ${cores} cores: ${ms(one / cores, 0)}. Medians of ${rounds} round(s).`);
+exp.note(`Ideal for ${cores} cores: ${ms(one / cores, 0)}. Medians of ${rounds} round(s); each round runs every size once.`);
 exp.claim(`a pool of ${cores} (the core count) is faster than a pool of 1`, atCores < one / 1.2, `${ms(atCores, 0)} against ${ms(one, 0)}: ${(one / atCores).toFixed(2)}x`, {
   needsIdleCores: true,
 });

@@ -82,7 +82,7 @@ exp.claim(
   `${ms(concurrent, 0)} against ${ms(pool, 0)}: ${(concurrent / pool).toFixed(1)}x`,
 );
 exp.claim(
-  "one worker's start-up is a few milliseconds to tens of milliseconds, not microseconds",
+  "one worker's start-up takes milliseconds (at least 2 ms), not microseconds",
   spawn >= 2,
   `${ms(spawn)} to 'online'; document 004's 10-50 ms range ${spawn >= 10 && spawn <= 50 ? 'contains' : 'does not contain'} it on this machine`,
 );
