@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
 import { checkLesson } from './check/command.ts';
 import { parseOptions, runCommand } from './command.ts';
-import { formatRun } from './check/format.ts';
+import { formatRun, terminalProgress } from './check/format.ts';
 import { runChecks } from './check/run.ts';
 import { runExperiment } from './experiments/run.ts';
 import { revealNextHint } from './hints.ts';
@@ -71,7 +71,10 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${lesson.title} has no exercise to check. Run its experiments: npm run experiment -- ${lesson.id}`);
         return 0;
       }
-      const run = values.target || values.broken || values.starter ? await runChecks(lesson, targetDir) : await checkLesson(lesson, targetDir);
+      const live = terminalProgress();
+      const options = { onProgress: live.onProgress };
+      const run = values.target || values.broken || values.starter ? await runChecks(lesson, targetDir, options) : await checkLesson(lesson, targetDir, options);
+      live.clear();
       console.log(formatRun(lesson, run, { verbose: values.verbose }));
       if (values.broken) console.log(`\nAbout this broken variant: ${lesson.broken.find((b) => b.name === values.broken)?.note}`);
       return run.outcome === 'passed' ? 0 : 1;

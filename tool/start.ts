@@ -3,8 +3,8 @@
 import { existsSync, watch } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkLesson } from './check/command.ts';
-import { bold, dim, formatRun, green, red, yellow } from './check/format.ts';
-import type { RunResult } from './check/run.ts';
+import { bold, dim, formatRun, green, progressText, red, yellow } from './check/format.ts';
+import type { CheckProgress, RunResult } from './check/run.ts';
 import { allLessons, projectRoot, type Lesson } from './lessons.ts';
 import { readProgress, stateDir, updateProgress, type Progress } from './progress.ts';
 import { exerciseFile, exercisesRoot, fillWorkspace, resolveTarget } from './workspace.ts';
@@ -58,9 +58,9 @@ export async function start(): Promise<void> {
   return interactive(initial, lessons);
 }
 
-async function runFor(lesson: Lesson): Promise<RunResult | undefined> {
+async function runFor(lesson: Lesson, onProgress?: (p: CheckProgress) => void): Promise<RunResult | undefined> {
   if (lesson.files.length === 0) return undefined;
-  return checkLesson(lesson, resolveTarget(lesson, {}));
+  return checkLesson(lesson, resolveTarget(lesson, {}), { onProgress });
 }
 
 async function summary(lesson: Lesson, lessons: Lesson[]): Promise<void> {
@@ -94,6 +94,7 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
   let lastRun: RunResult | undefined;
   let extra = '';
   let running = false;
+  let progress = '';
   let rerun = false;
   let listing = false;
   let typed = '';
@@ -103,7 +104,7 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
     const parts = [header(current, lessons, progress, siteUrl)];
     if (listing) parts.push(lessonList(progress, lessons, current.id), '', `Type a lesson number and Enter to open it, or Esc to go back: ${typed}`);
     else {
-      if (running) parts.push(dim('Running the checks…'));
+      if (running) parts.push(dim(`Running the checks…${progress ? ` ${progress}` : ''}`));
       else if (lastRun) parts.push(formatRun(current, lastRun, { hint: false }));
       if (lastRun?.outcome === 'passed' && !running) parts.push('', green(bold('Lesson passed. Press n for the next one.')));
       if (extra) parts.push('', extra);
@@ -119,10 +120,14 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
       return;
     }
     running = true;
+    progress = '';
     render();
     do {
       rerun = false;
-      lastRun = await runFor(current);
+      lastRun = await runFor(current, (p) => {
+        progress = progressText(p);
+        render();
+      });
     } while (rerun);
     running = false;
     render();

@@ -3,10 +3,10 @@
 import type { Lesson } from '../lessons.ts';
 import { lessonProgress, updateProgress } from '../progress.ts';
 import { exercisesRoot } from '../workspace.ts';
-import { runChecks, type RunResult } from './run.ts';
+import { runChecks, type RunOptions, type RunResult } from './run.ts';
 
-export async function checkLesson(lesson: Lesson, targetDir: string): Promise<RunResult> {
-  const run = await runChecks(lesson, targetDir);
+export async function checkLesson(lesson: Lesson, targetDir: string, options: RunOptions = {}): Promise<RunResult> {
+  const run = await runChecks(lesson, targetDir, options);
   if (targetDir.startsWith(exercisesRoot)) recordRun(lesson, run);
   return run;
 }

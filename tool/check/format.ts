@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import type { Lesson } from '../lessons.ts';
 import { projectRoot } from '../lessons.ts';
-import type { RunResult } from './run.ts';
+import type { CheckProgress, RunResult } from './run.ts';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -47,4 +47,20 @@ export function formatRun(lesson: Lesson, run: RunResult, options: { verbose?: b
   }
   if (options.verbose && run.output.trim()) lines.push('', dim('vitest said:'), dim(indent(run.output.trim(), '  ')));
   return lines.join('\n');
+}
+
+/** Where a check run is, in a few words: checks that wait out their timeouts can take a minute. */
+export function progressText(p: CheckProgress): string {
+  const done = `${p.done} check${p.done === 1 ? '' : 's'} done${p.failed ? `, ${p.failed} failing` : ''}`;
+  return p.running ? `${done}; now: ${p.running}` : done;
+}
+
+/** Progress on one terminal line, rewritten in place; nothing when the output is not a terminal. */
+export function terminalProgress(): { onProgress?: (p: CheckProgress) => void; clear(): void } {
+  if (!process.stdout.isTTY) return { clear() {} };
+  const width = () => (process.stdout.columns || 80) - 1;
+  return {
+    onProgress: (p) => process.stdout.write(`\r\x1b[K${dim(`  Running the checks: ${progressText(p)}`.slice(0, width()))}`),
+    clear: () => process.stdout.write('\r\x1b[K'),
+  };
 }

@@ -46,3 +46,35 @@ export function killTree(root: number): void {
     }
   }
 }
+
+// Process trees started in their own group (a check run, an experiment) outlive this process unless
+// it ends them: quitting `npm start`, Ctrl-C or an error would leave them running, a stuck one at
+// full CPU. Each is ended when this process exits or is interrupted.
+const ownedTrees = new Set<number>();
+let endingHooked = false;
+
+function endOwnedTrees(): void {
+  for (const root of ownedTrees) killTree(root);
+  ownedTrees.clear();
+}
+
+/** Ends the tree under `root` if this process ends first. Returns the function that forgets it. */
+export function endWithThisProcess(root: number): () => void {
+  if (!endingHooked) {
+    endingHooked = true;
+    process.on('exit', endOwnedTrees);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, function onSignal() {
+        endOwnedTrees();
+        // Another handler (grade's, serve's) decides what happens next; alone, this one must not
+        // swallow the signal: it ends the process the way the signal would have.
+        if (process.listenerCount(signal) === 1) {
+          process.off(signal, onSignal);
+          process.kill(process.pid, signal);
+        }
+      });
+    }
+  }
+  ownedTrees.add(root);
+  return () => ownedTrees.delete(root);
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Lesson } from '../lessons.ts';
 import { projectRoot } from '../lessons.ts';
-import { killTree } from './processes.ts';
+import { endWithThisProcess, killTree } from './processes.ts';
 
 export interface CheckResult {
   /** The check's title: the rule it enforces, in plain words. */
@@ -42,6 +42,16 @@ export interface RunOptions {
   only?: string[];
   /** Stop at the first failing check: enough to prove that a target fails, and much faster. */
   bail?: boolean;
+  /** Told each time a check starts or ends, so that a slow run need not be silent. */
+  onProgress?: (progress: CheckProgress) => void;
+}
+
+export interface CheckProgress {
+  /** Checks finished so far, and how many of them failed. */
+  done: number;
+  failed: number;
+  /** The check running now, if one is. */
+  running?: string;
 }
 
 /** How long one run of a lesson's checks may take: the lesson's own bound, else 120 s. */
@@ -87,15 +97,26 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
       env: { ...process.env, WORKBOOK_LESSON_DIR: targetDir, WORKBOOK_HEARTBEAT: heartbeat, NO_COLOR: '1', FORCE_COLOR: '0' },
     },
   );
+  const forget = endWithThisProcess(child.pid!);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d));
   child.stderr.on('data', (d: Buffer) => (output += d));
 
   let stuck: RunResult['stuck'];
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let progressShown = '';
   const watchdog = setInterval(() => {
     const elapsed = Date.now() - started;
-    const current = currentCheck(heartbeat);
+    const all = beats(heartbeat);
+    const last = all.at(-1);
+    const current = last?.event === 'start' ? last : undefined;
+    if (options.onProgress) {
+      const ended = all.filter((b) => b.event === 'end');
+      const progress = { done: ended.length, failed: ended.filter((b) => b.failure).length, running: current?.name };
+      const key = JSON.stringify(progress);
+      if (key !== progressShown) options.onProgress(progress);
+      progressShown = key;
+    }
     if (current?.timeoutMs && Date.now() - current.at > current.timeoutMs + graceMs) {
       stuck = {
         check: current.name,
@@ -116,6 +137,7 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
   clearInterval(watchdog);
   // Whatever the run left behind (a detached grandchild, say) goes too.
   killTree(child.pid!);
+  forget();
 
   const parsed = readResults(resultsFile);
   const reported = parsed?.checks ?? checksFromHeartbeat(heartbeat, stuck?.check);
@@ -149,11 +171,6 @@ function beats(heartbeat: string): Beat[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Beat);
-}
-
-function currentCheck(heartbeat: string): Beat | undefined {
-  const last = beats(heartbeat).at(-1);
-  return last?.event === 'start' ? last : undefined;
 }
 
 /** When a run is stopped, vitest writes no report: rebuild what it can from the heartbeat. */

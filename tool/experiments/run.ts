@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { killTree } from '../check/processes.ts';
+import { endWithThisProcess, killTree } from '../check/processes.ts';
 import { projectRoot, type Lesson } from '../lessons.ts';
 import { recordFile, recordedDir } from './records.ts';
 
@@ -35,6 +35,7 @@ export async function runExperiment(
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, WORKBOOK_QUICK: (options.quick ?? process.env.WORKBOOK_QUICK === '1') ? '1' : '', WORKBOOK_RECORD: recordFile },
   });
+  const forget = endWithThisProcess(child.pid!);
   let output = '';
   const collect = (d: Buffer) => {
     output += d;
@@ -50,6 +51,7 @@ export async function runExperiment(
   const exitCode = await new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   clearTimeout(timer);
   killTree(child.pid!);
+  forget();
   let record: unknown;
   try {
     record = JSON.parse(readFileSync(recordFile, 'utf8'));

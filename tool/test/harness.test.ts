@@ -1,4 +1,6 @@
 // Learner code at its worst: the checker must still end, say what happened, and leave nothing running.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runChecks } from '../check/run.ts';
@@ -37,6 +39,22 @@ describe.concurrent('the check harness on pathological pools', () => {
     expect(run.outcome).toBe('failed');
     expect(run.checks[0]?.observed).toMatch(/Left running after this check: child process sleep 4242 \(pid \d+\)/);
     expect(processesMentioning(dir), 'processes left behind, the detached sleep among them').toEqual([]);
+  });
+
+  test('Ctrl-C on `npm run check` during a stuck run ends the run too, instead of leaving it at full CPU', async () => {
+    const dir = pathological('infinite-loop');
+    const command = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'tool/cli.ts'), 'check', 'why-pools', '--target', join(dir, '..')], {
+      cwd: projectRoot,
+      detached: true,
+      stdio: 'ignore',
+    });
+    const ended = new Promise((resolve) => command.once('exit', resolve));
+    for (let waited = 0; processesMentioning(dir).length === 0 && waited < 30_000; waited += 100) await sleep(100);
+    expect(processesMentioning(dir).length, 'the check run started').toBeGreaterThan(0);
+    process.kill(-command.pid!, 'SIGINT'); // what Ctrl-C in a terminal sends: the whole foreground group
+    await ended;
+    for (let waited = 0; processesMentioning(dir).length > 0 && waited < 5_000; waited += 100) await sleep(100);
+    expect(processesMentioning(dir), 'processes left behind').toEqual([]);
   });
 
   test('process.exit() in learner code fails the checks instead of ending the run silently', async () => {
