@@ -37,7 +37,10 @@ function firstUnfinished(progress: Progress, lessons: Lesson[]): Lesson {
 
 function header(lesson: Lesson, lessons: Lesson[], progress: Progress, siteUrl?: string): string {
   const index = lessons.indexOf(lesson) + 1;
-  const read = siteUrl ? `${siteUrl}lessons/${lesson.id}.html  (or ${relative(projectRoot, lesson.dir)}/README.md)` : `${relative(projectRoot, lesson.dir)}/README.md`;
+  // The README alone shows {{recorded: ...}} placeholders where the site shows the recorded runs.
+  const read = siteUrl
+    ? `${siteUrl}lessons/${lesson.id}.html  (or ${relative(projectRoot, lesson.dir)}/README.md, without the recorded runs)`
+    : `${relative(projectRoot, lesson.dir)}/README.md  (with its recorded runs: npm run serve)`;
   return [
     bold('Worker-pool workbook') + '   ' + progressBar(progress, lessons),
     '',

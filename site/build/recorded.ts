@@ -50,11 +50,8 @@ function outputLines(record: RecordedRun): { question: string; body: string } {
     lines.shift();
   }
   // A timeline is data for the picture, not something to read as text.
-  const timelineNames = new Set(timelinesOf(record).map((t) => t.name));
-  const shown = lines.filter((line) => {
-    const m = /^\s*(.+?): [[{]/.exec(line);
-    return !(m && timelineNames.has(m[1]!));
-  });
+  const timelineNames = timelinesOf(record).map((t) => `${t.name}: `);
+  const shown = lines.filter((line) => !timelineNames.some((name) => line.trimStart().startsWith(name)));
   while (shown[0] === '') shown.shift();
   const body = shown
     .map((line) => {

@@ -99,6 +99,8 @@ export function experiment(question: string): Experiment {
       let key = name;
       for (let n = 2; key in measurements; n++) key = `${name} (${n})`;
       measurements[key] = { value, unit };
+      // A timeline is data for a picture: the record keeps it, a terminal would only show a wall of JSON.
+      if (unit === 'timeline') return console.log(`  ${name}: drawn as a picture on the lesson's page (npm run serve)`);
       const shown = typeof value === 'number' ? Number(value.toPrecision(4)) : value;
       console.log(`  ${name}: ${shown}${unit ? ` ${unit}` : ''}`);
     },
