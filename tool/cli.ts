@@ -75,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
       const options = { onProgress: live.onProgress };
       const run = values.target || values.broken || values.starter ? await runChecks(lesson, targetDir, options) : await checkLesson(lesson, targetDir, options);
       live.clear();
-      console.log(formatRun(lesson, run, { verbose: values.verbose }));
+      const command = ['npm run check --', lesson.id, ...(['target', 'broken'] as const).flatMap((o) => (values[o] ? [`--${o}`, String(values[o])] : [])), ...(values.starter ? ['--starter'] : [])].join(' ');
+      console.log(formatRun(lesson, run, { verbose: values.verbose, command }));
       if (values.broken) console.log(`\nAbout this broken variant: ${lesson.broken.find((b) => b.name === values.broken)?.note}`);
       return run.outcome === 'passed' ? 0 : 1;
     }

@@ -14,7 +14,11 @@ export const bold = paint(1);
 
 const indent = (text: string, by: string) => text.split('\n').map((l) => by + l).join('\n');
 
-export function formatRun(lesson: Lesson, run: RunResult, options: { verbose?: boolean; hint?: boolean } = {}): string {
+export function formatRun(
+  lesson: Lesson,
+  run: RunResult,
+  options: { verbose?: boolean; hint?: boolean; /** The command that made this run, for "Full details". */ command?: string } = {},
+): string {
   const lines: string[] = [];
   const where = relative(projectRoot, run.targetDir) || run.targetDir;
   lines.push(bold(`${lesson.title}`) + dim(`  (${lesson.id}, checking ${where}/)`));
@@ -43,7 +47,7 @@ export function formatRun(lesson: Lesson, run: RunResult, options: { verbose?: b
         : yellow(`  ${passed} of ${total} checks pass.`),
     );
     if (options.hint !== false && lesson.hints[0]) lines.push('', indent(`Hint 1: ${lesson.hints[0]}`, '  '));
-    lines.push(dim(`  More: npm run hint -- ${lesson.id}${options.verbose ? '' : `   Full details: npm run check -- ${lesson.id} --verbose`}`));
+    lines.push(dim(`  More: npm run hint -- ${lesson.id}${options.verbose ? '' : `   Full details: ${options.command ?? `npm run check -- ${lesson.id}`} --verbose`}`));
   }
   if (options.verbose && run.output.trim()) lines.push('', dim('vitest said:'), dim(indent(run.output.trim(), '  ')));
   return lines.join('\n');
