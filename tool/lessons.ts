@@ -133,5 +133,18 @@ export function findLesson(query: string | undefined, lessons = allLessons()): L
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1)
     throw new UserError(`'${query}' could mean ${matches.map((l) => l.id).join(', ')}: type more of the name.`);
+  const near = lessons.filter((l) => editDistance(query.toLowerCase(), l.id.slice(0, query.length)) <= 2);
+  if (near.length === 1) throw new UserError(`There is no lesson '${query}'. Did you mean ${near[0]!.id}?`);
   throw new UserError(`There is no lesson '${query}'. \`npm run list\` shows the lessons; their ids are ${lessons.map((l) => l.id).join(', ')}.`);
+}
+
+/** How many single-character edits turn a into b (a typo is one or two). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
 }

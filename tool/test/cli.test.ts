@@ -24,6 +24,11 @@ describe('bad input gets one clear sentence and exit code 2', () => {
     expect(r.stderr).toMatch(/There is no lesson 'no-such-lesson'/);
     oneSentence(r.stderr);
   });
+  test('a misspelt lesson gets a suggestion', () => {
+    const r = cli(root, ['check', 'backpresure']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("There is no lesson 'backpresure'. Did you mean backpressure?");
+  });
   test('a target folder that does not exist', () => {
     const r = cli(root, ['check', 'why-pools', '--target', 'no/such/folder']);
     expect(r.status).toBe(2);
