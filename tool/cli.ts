@@ -25,7 +25,14 @@ const usage = `Usage: npm run <command> -- [lesson] [options]
   npm run solution -- <lesson>       the reference solution (asks first if the lesson does not pass yet)
   npm run reset -- <lesson>          restore the starter files, after backing up yours
   npm run experiment -- <lesson> [name] [--record]
-                                     run the lesson's experiments (--record saves their output for the site)`;
+                                     run the lesson's experiments (--record saves their output for the site)
+  npm run typecheck                  type-check everything, your exercises included
+
+  npm run serve                      the lesson site, with your check status (npm run build: the static site)
+  npm run bench                      the capstone's benchmark: the reference pool against piscina
+                                     (-- --target exercises races yours; -- --help for its options)
+  npm run grade -- <folders...>      for instructors: grade a class's submissions (-- --help)
+  npm run record                     re-record every experiment for the site`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   }, '`npm run check -- --help` lists the commands and their options.');
-  if (values.help || command === 'help' || !command) {
+  if (values.help || !command || ['help', '--help', '-h'].includes(command)) {
     console.log(usage);
     return 0;
   }
