@@ -4,11 +4,11 @@
 // a memory bound per run and a time bound per submission. report.ts turns the result into text,
 // JSON and JUnit XML.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { killTree } from '../check/processes.ts';
-import { lessonTimeLimit, runChecks, type RunResult } from '../check/run.ts';
+import { firstLines, lessonTimeLimit, runChecks, type RunResult } from '../check/run.ts';
 import { allLessons, projectRoot, type Lesson } from '../lessons.ts';
 import { workerEntryFor } from '../runtime/ts-workers.ts';
 import { watchMemory } from './memory.ts';
@@ -205,6 +205,7 @@ async function gradeLesson(lesson: Lesson, source: string, copy: string, seconds
     const names = s.catalog.get(lesson.id) ?? [];
     return { lessonId: lesson.id, status: 'failed', passed: 0, total: names.length, checks: names.map((name) => ({ name, state: 'not-run' })), problems: [why], seconds: 0 };
   }
+  const copyNames = namesOf(copy);
   // Every process of the run has its target in its environment (the check runner puts it there).
   const marker = `WORKBOOK_LESSON_DIR=${copy}\0`;
   const stopWatching = watchMemory(marker, s.memoryLimitMb);
@@ -214,22 +215,58 @@ async function gradeLesson(lesson: Lesson, source: string, copy: string, seconds
   // run on beside the next submissions.
   stopRunsIn(marker);
   rmSync(copy, { recursive: true, force: true });
-  return fromRun(lesson, run, { copy, source, bound, memory, s });
+  return fromRun(lesson, run, { copyNames, source, bound, memory, s });
+}
+
+/**
+ * Every way a message can name the private copy: as given, through symbolic links resolved (a
+ * temp folder under a link, as on macOS), and relative to the project root, which is how vitest
+ * names a file it could not load. Longest first, so that a name is replaced whole.
+ */
+function namesOf(copy: string): string[] {
+  let real = copy;
+  try {
+    real = realpathSync(copy);
+  } catch {
+    // Not there: the name as given has to do.
+  }
+  const names = [copy, real].flatMap((p) => [p, relative(projectRoot, p)]);
+  return [...new Set(names)].filter((n) => n.length > 1).sort((a, b) => b.length - a.length);
+}
+
+/** A message with each name of the private copy replaced by the submission's own folder. */
+function unmask(text: string, copyNames: string[], source: string): string {
+  return copyNames.reduce((t, name) => t.split(name).join(source), text);
+}
+
+/**
+ * What a failed check observed, for the report. The check runner keeps a message's first few
+ * lines, which cuts a parse error's code frame before the faulty line: keep the frame whole.
+ */
+function observedOf(observed: string | undefined, details: string | undefined): string | undefined {
+  // The frame is coloured whatever NO_COLOR says; firstLines takes the colours out.
+  if (!details || !/╭─\[/.test(details.replace(/\x1b\[[0-9;]*m/g, ''))) return observed;
+  const lines = firstLines(details, 16).split('\n');
+  const end = lines.findIndex((l) => /─╯\s*$/.test(l));
+  return lines.slice(0, end < 0 ? lines.length : end + 1).map((l) => l.trimEnd()).join('\n');
 }
 
 function fromRun(
   lesson: Lesson,
   run: RunResult,
-  o: { copy: string; source: string; bound: number; memory: { peakMb: number; exceededMb?: number }; s: Settings },
+  o: { copyNames: string[]; source: string; bound: number; memory: { peakMb: number; exceededMb?: number }; s: Settings },
 ): LessonGrade {
-  // Messages name the private copy; the instructor should read the submission's own path.
-  const unmask = (text: string) => text.split(o.copy).join(o.source);
-  const checks: GradedCheck[] = run.checks.map((c) => ({
-    name: c.name,
-    state: c.state,
-    ...(c.observed ? { observed: unmask(c.observed) } : {}),
-    ...(c.details ? { details: unmask(c.details) } : {}),
-  }));
+  // Messages name the private copy, which is gone by now: the instructor reads the submission's own path.
+  const unmasked = (text: string) => unmask(text, o.copyNames, o.source);
+  const checks: GradedCheck[] = run.checks.map((c) => {
+    const observed = observedOf(c.observed, c.details);
+    return {
+      name: c.name,
+      state: c.state,
+      ...(observed ? { observed: unmasked(observed) } : {}),
+      ...(c.details ? { details: unmasked(c.details) } : {}),
+    };
+  });
   // Checks the run never reported on (it was stopped, or its process died) still count in the total.
   const reported = checks.map((c) => c.name);
   for (const name of o.s.catalog.get(lesson.id) ?? []) {
@@ -262,7 +299,7 @@ function fromRun(
     ...(stoppedIn ? { stoppedIn } : {}),
     checks,
     // Stopped from outside, the run has nothing to add about why it ended.
-    problems: overMemory ? [] : run.problems.map(unmask),
+    problems: overMemory ? [] : run.problems.map(unmasked),
     seconds: Math.round(run.seconds * 10) / 10,
     ...(o.memory.peakMb ? { peakMemoryMb: o.memory.peakMb } : {}),
   };

@@ -94,9 +94,13 @@ export function formatTable(report: ClassReport, options: { color?: boolean; ver
       lines.push('', bold(s.name) + dim(`  (${s.exercisesDir ?? s.path})`));
       for (const l of failing) {
         lines.push(`  ${l.lessonId}: ${cell(l)}${l.reason ? `: ${l.reason}` : ''}`);
+        // One cause often fails every check alike (a file that does not load): say it once, as `npm run check` does.
+        let previous: string | undefined;
         for (const c of l.checks.filter((c) => c.state === 'failed')) {
           lines.push(`    ${red('x')} ${c.name}`);
-          if (c.observed) lines.push(...c.observed.split('\n').map((o) => `        ${dim(o)}`));
+          const body = c.observed && c.observed === previous ? 'the same as above' : c.observed;
+          previous = c.observed;
+          if (body) lines.push(...body.split('\n').map((o) => `        ${dim(o)}`));
         }
         const notRun = l.checks.filter((c) => c.state === 'not-run').length;
         if (notRun) lines.push(`    ${yellow('-')} ${notRun} check${notRun === 1 ? '' : 's'} did not run`);

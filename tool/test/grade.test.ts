@@ -277,6 +277,16 @@ test('a submission is found however it is handed in, and a misfit says what it i
   }
 });
 
+/** The solution with a syntax error (its constructor's `)` left out); returns the line it is on. */
+function withSyntaxError(dir: string): number {
+  cpSync(solution, dir, { recursive: true });
+  const lines = readFileSync(join(dir, 'pool.ts'), 'utf8').split('\n');
+  const at = lines.findIndex((l) => /^\s*constructor\(.*\) \{$/.test(l));
+  lines[at] = lines[at]!.replace(/\) \{$/, ' {');
+  writeFileSync(join(dir, 'pool.ts'), lines.join('\n'));
+  return at + 1;
+}
+
 describe('npm run grade on a small class', () => {
   let tmp: string;
   let classDir: string;
@@ -284,6 +294,10 @@ describe('npm run grade on a small class', () => {
   let run: CommandResult;
   let bounded: CommandResult;
   let badInput: CommandResult[];
+  // Graded from inside the project, where vitest names the private copy by a relative path.
+  let inProject: string;
+  let parseRun: CommandResult;
+  let brokenLine: number;
   let report: ClassReport;
   let junit: string;
   const student = (name: string): SubmissionGrade => report.submissions.find((s) => s.name === name)!;
@@ -305,10 +319,14 @@ describe('npm run grade on a small class', () => {
     mkdirSync(join(tmp, 'alone'));
     cpSync(fixture('infinite-loop'), join(tmp, 'alone/erin', lessonId), { recursive: true });
     before = snapshot(classDir);
-    // The class, one submission under a short bound of its own, and bad input, side by side.
-    [run, bounded, ...badInput] = await Promise.all([
+    mkdirSync(join(projectRoot, 'test-artifacts'), { recursive: true });
+    inProject = mkdtempSync(join(projectRoot, 'test-artifacts', 'grade-test-'));
+    brokenLine = withSyntaxError(join(inProject, 'ivan', lessonId));
+    // The class, one submission under a short bound of its own, a syntax error, and bad input, side by side.
+    [run, bounded, parseRun, ...badInput] = await Promise.all([
       grade([...students, '--lessons', lessonId, '--out', 'reports', '--memory-limit', '512'], tmp),
       grade(['erin', '--lessons', 'why', '--time-limit', '6', '--out', '../erin-reports'], join(tmp, 'alone')),
+      grade(['ivan', '--lessons', 'why', '--out', 'reports'], inProject),
       ...badCases.map(([args]) => grade(args, tmp, 60_000)),
     ]);
     const read = (path: string) => (existsSync(join(tmp, path)) ? readFileSync(join(tmp, path), 'utf8') : '');
@@ -318,6 +336,7 @@ describe('npm run grade on a small class', () => {
 
   afterAll(() => {
     if (tmp && processesMentioning(tmp).length === 0) rmSync(tmp, { recursive: true, force: true });
+    if (inProject && processesMentioning(inProject).length === 0) rmSync(inProject, { recursive: true, force: true });
   });
 
   test('it runs to the end and finds every student', () => {
@@ -383,6 +402,26 @@ describe('npm run grade on a small class', () => {
     expect(bounded.stdout).toContain('Stopped at a bound: erin (why-pools).');
   });
 
+  test("a syntax error is reported once, in the student's own file, with its faulty line", () => {
+    expect(parseRun.status, parseRun.stderr).toBe(0);
+    const json = readFileSync(join(inProject, 'reports/grades.json'), 'utf8');
+    const ivan = (JSON.parse(json) as ClassReport).submissions[0]!.lessons[0]!;
+    const file = join(inProject, 'ivan', lessonId, 'pool.ts');
+    expect(ivan.status).toBe('failed');
+    expect(ivan.passed).toBe(0);
+    // Never the private copy, whichever way vitest names it (here relative to the project root).
+    expect(json).not.toMatch(/workbook-grade-/);
+    const observed = ivan.checks[0]!.observed!;
+    expect(observed).toContain(`Could not load ${file}`);
+    expect(observed).toContain(`${file}:${brokenLine}:`);
+    // The code frame reaches the faulty line.
+    expect(observed).toMatch(new RegExp(`^\\s*${brokenLine} │ +constructor\\(.* \\{$`, 'm'));
+    // grades.txt says it once, then "the same as above" for every other check.
+    const text = readFileSync(join(inProject, 'reports/grades.txt'), 'utf8');
+    expect(text.split(`Could not load ${file}`).length - 1).toBe(1);
+    expect(text.split('the same as above').length - 1).toBe(ivan.total - 1);
+  });
+
   test('a submission not laid out like exercises/ gets a clear message, not a crash', () => {
     expect(student('grace').problem).toBe(
       `Not laid out like exercises/: it has no lesson folder (such as ${lessonId}/) and no exercises/ folder inside. ` +
@@ -405,6 +444,7 @@ describe('npm run grade on a small class', () => {
   test('grading wrote nothing into the submissions and left nothing running', () => {
     expect(snapshot(classDir)).toEqual(before);
     expect(processesMentioning(tmp), 'processes left behind').toEqual([]);
+    expect(processesMentioning(inProject), 'processes left behind').toEqual([]);
     // The private copies and the runs' temp files are gone too (tsx keeps its cache).
     expect(readdirSync(tmp).filter((n) => !n.startsWith('tsx-')).sort()).toEqual(['alone', 'class', 'erin-reports', 'reports']);
   });
