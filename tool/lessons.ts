@@ -46,8 +46,12 @@ export interface QuizItem {
   code?: string;
   /** A file of the lesson holding the code, instead of pasting it (e.g. broken/x/pool.ts). */
   codeFile?: string;
+  /** The language of inline `code` when the site's guess (ts or js) is wrong: ts, js, json, sh... */
+  codeLang?: string;
   options: QuizOption[];
   answer: string;
+  /** Other options that are true as well: choosing one counts as right. */
+  alsoRight?: string[];
   /** The answer the source document gives, when it has one. */
   documentAnswer?: string;
   explanation: string;

@@ -7,7 +7,7 @@ import { command, highlight } from './highlight.ts';
 import { esc, Slugger, textOf } from './html.ts';
 import { shell, siteTitle, type Site } from './layout.ts';
 import { renderInline, renderMarkdown, withoutTitle, type Heading } from './markdown.ts';
-import { quizAnchor, quizParts, renderQuizItem, type QuizParts } from './quiz.ts';
+import { quizAnchor, quizParts, renderQuizItem, rightKeys, type QuizParts } from './quiz.ts';
 import { loadRecord, machineLine, renderRecorded, rerunCommand } from './recorded.ts';
 
 export interface SearchEntry {
@@ -345,7 +345,7 @@ function renderSlides(site: Site, lesson: Lesson): string[] {
 }
 
 function questionSlide(parts: QuizParts, index: number, total: number): string {
-  return `<section class="slide slide-question" data-kind="question" data-track="${esc(parts.trackId)}" data-answer="${esc(parts.answer)}">
+  return `<section class="slide slide-question" data-kind="question" data-track="${esc(parts.trackId)}" data-answer="${esc(parts.answer)}"${parts.alsoRight.length ? ` data-also-right="${esc(parts.alsoRight.join(' '))}"` : ''}>
 <p class="slide-eyebrow"><span class="slide-num">Question ${index + 1} of ${total}</span> · ${esc(parts.source)}</p>
 <div class="slide-question-text">${parts.question}</div>
 ${parts.code}
@@ -364,7 +364,7 @@ function presenterShell(site: Site, title: string, deck: string, slides: string[
 <button type="button" class="btn btn-small" data-next aria-label="Next slide" hidden>→</button>
 <button type="button" class="btn btn-small" data-reveal hidden>Reveal</button>
 <button type="button" class="btn btn-small" data-fullscreen hidden>Full screen</button>
-<span class="presenter-help" hidden><kbd>←</kbd> <kbd>→</kbd> move · <kbd>Enter</kbd> reveal · <kbd>F</kbd> full screen</span>
+<span class="presenter-help" hidden><kbd>←</kbd> <kbd>→</kbd> move · <kbd>↑</kbd> <kbd>↓</kbd> scroll · <kbd>Enter</kbd> reveal · <kbd>F</kbd> full screen</span>
 </nav>
 </div>`;
   return shell({ site, root: '../', title, page: 'present', body, layout: 'bare' });
@@ -393,7 +393,7 @@ export function presenterPages(site: Site): Page[] {
     .join('');
   const body = `<article class="doc">
 <p class="eyebrow">Workshops</p><h1>Presenter view</h1>
-<p class="lead">One section or one question at a time, full screen, in large type. <kbd>→</kbd> or <kbd>Space</kbd> moves on, <kbd>←</kbd> goes back, <kbd>Enter</kbd> reveals an answer, <kbd>F</kbd> toggles full screen.</p>
+<p class="lead">One section or one question at a time, full screen, in large type. <kbd>→</kbd> or <kbd>Space</kbd> moves on, <kbd>←</kbd> goes back, <kbd>↑</kbd> and <kbd>↓</kbd> scroll a long slide (<kbd>Page Down</kbd> scrolls a page, then moves on), <kbd>Enter</kbd> reveals an answer, <kbd>F</kbd> toggles full screen.</p>
 <h2 id="questions">Questions</h2>
 <ul class="deck-list"><li><a href="questions.html"><strong>All questions</strong></a> <span class="muted">${all.length} questions</span></li>
 ${site.tracks
@@ -424,6 +424,8 @@ export function answerKeyPage(site: Site): Page {
             `<section class="key-lesson"><h3><a href="lessons/${lesson.id}.html">${esc(lesson.title)}</a></h3><ol class="key-items">${lesson.quiz
               .map((item) => {
                 const p = partsOf(site, lesson, item, root);
+                const right = rightKeys(p);
+                const documentWrong = (key: string) => key === p.documentAnswer && !right.includes(key);
                 const claims = item.evidence
                   .map((name) => {
                     const r = loadRecord(lesson, name);
@@ -432,7 +434,7 @@ export function answerKeyPage(site: Site): Page {
                   })
                   .join('');
                 return `<li class="key-item"><p class="key-question">${p.question} <span class="muted">(${esc(p.source)})</span></p>
-<ul class="key-options">${p.options.map((o) => `<li class="${o.key === p.answer ? 'is-answer' : ''}${o.key === p.documentAnswer && o.key !== p.answer ? ' is-document' : ''}"><span class="opt-key">${esc(o.key)}</span> ${o.html}${o.key === p.answer ? ' <strong class="key-mark">answer</strong>' : ''}${o.key === p.documentAnswer && o.key !== p.answer ? ' <strong class="key-mark key-mark-doc">the document says</strong>' : ''}</li>`).join('')}</ul>
+<ul class="key-options">${p.options.map((o) => `<li class="${right.includes(o.key) ? 'is-answer' : ''}${documentWrong(o.key) ? ' is-document' : ''}"><span class="opt-key">${esc(o.key)}</span> ${o.html}${o.key === p.answer ? ' <strong class="key-mark">answer</strong>' : p.alsoRight.includes(o.key) ? ' <strong class="key-mark key-mark-also">true as well</strong>' : ''}${documentWrong(o.key) ? ' <strong class="key-mark key-mark-doc">the document says</strong>' : ''}</li>`).join('')}</ul>
 ${p.corrects && item.correction ? `<div class="correction">${renderMarkdown(item.correction).html}</div>` : ''}
 <div class="explanation">${renderMarkdown(item.explanation).html}</div>
 ${claims ? `<div class="key-evidence"><span class="evidence-label">Evidence</span><ul>${claims}</ul></div>` : ''}</li>`;

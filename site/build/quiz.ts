@@ -8,6 +8,23 @@ import { esc } from './html.ts';
 import { renderInline, renderMarkdown } from './markdown.ts';
 import { loadRecord, machineLine } from './recorded.ts';
 
+/** A quiz item as lessons/README.md ("quiz.json") describes it. */
+export type QuizEntry = QuizItem;
+
+/** Every option that counts as right: the answer first, then `alsoRight`. */
+export const rightKeys = (item: { answer: string; alsoRight?: string[] }): string[] => [item.answer, ...(item.alsoRight ?? [])];
+
+// TypeScript's own syntax: type annotations, interfaces, type aliases, generics, casts, modifiers.
+const typeScriptOnly =
+  /\binterface\s+\w|\btype\s+\w+\s*(?:<[^>]*>)?\s*=|\b(?:private|public|protected|readonly)\s+\w|\bas\s+(?:const\b|[A-Z])|\bimport\s+type\b|[\w)\]?]\s*:\s*(?:string|number|boolean|void|unknown|any|never|bigint|Promise<)|\bnew\s+\w+<|\w<\w+(?:\[\])?>\(/;
+
+/** The language of a question's inline code: `codeLang` if given, else TypeScript only when it uses TypeScript's own syntax. */
+export function inlineCodeLanguage(code: string, codeLang?: string): string {
+  if (codeLang) return codeLang;
+  const withoutComments = code.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  return typeScriptOnly.test(withoutComments) ? 'ts' : 'js';
+}
+
 export interface QuizParts {
   /** Unique across the site: `<lesson>/<item id>`; the key answers are stored under. */
   key: string;
@@ -22,6 +39,8 @@ export interface QuizParts {
   code: string;
   options: { key: string; html: string }[];
   answer: string;
+  /** Options that are true as well (choosing one counts as right); often empty. */
+  alsoRight: string[];
   documentAnswer?: string;
   /** True when the lesson corrects the source document on this item. */
   corrects: boolean;
@@ -47,7 +66,7 @@ function evidenceLinks(lesson: Lesson, item: QuizItem, root: string): string {
   return `<div class="evidence"><span class="evidence-label">Evidence</span><ul>${links.join('')}</ul></div>`;
 }
 
-export function quizParts(lesson: Lesson, item: QuizItem, trackTitle: string, root: string): QuizParts {
+export function quizParts(lesson: Lesson, item: QuizEntry, trackTitle: string, root: string): QuizParts {
   const optionText = (key: string | undefined) => item.options.find((o) => o.key === key)?.text ?? '';
   let code = '';
   if (item.codeFile) {
@@ -56,9 +75,11 @@ export function quizParts(lesson: Lesson, item: QuizItem, trackTitle: string, ro
       ? highlight(readFileSync(file, 'utf8'), item.codeFile, { title: `lessons/${lesson.id}/${item.codeFile}`, className: 'collapsible' })
       : `<p class="warning">Missing code file <code>${esc(item.codeFile)}</code>.</p>`;
   } else if (item.code) {
-    code = highlight(item.code, 'ts');
+    code = highlight(item.code, inlineCodeLanguage(item.code, item.codeLang));
   }
-  const differs = item.documentAnswer !== undefined && item.documentAnswer !== item.answer;
+  const alsoRight = item.alsoRight ?? [];
+  // A document that picks an option which is true as well is not wrong.
+  const differs = item.documentAnswer !== undefined && !rightKeys(item).includes(item.documentAnswer);
   const corrects = differs || Boolean(item.correction);
   const keyed = (key: string | undefined) => `<span class="opt-key">${esc(key ?? '?')}</span> ${renderInline(optionText(key))}`;
   let correction = '';
@@ -71,7 +92,10 @@ export function quizParts(lesson: Lesson, item: QuizItem, trackTitle: string, ro
     correction += '</div>';
   }
   const evidenceHtml = evidenceLinks(lesson, item, root);
-  const answerHtml = `<p class="quiz-right-answer"><span class="quiz-right-label">Answer</span> ${keyed(item.answer)}</p>${correction}<div class="explanation">${renderMarkdown(item.explanation).html}</div>${evidenceHtml}`;
+  const also = alsoRight.length
+    ? `<p class="quiz-right-answer quiz-also-right"><span class="quiz-right-label">True as well</span> ${alsoRight.map(keyed).join(' ')}</p>`
+    : '';
+  const answerHtml = `<p class="quiz-right-answer"><span class="quiz-right-label">Answer</span> ${keyed(item.answer)}</p>${also}${correction}<div class="explanation">${renderMarkdown(item.explanation).html}</div>${evidenceHtml}`;
   return {
     key: `${lesson.id}/${item.id}`,
     lesson: lesson.id,
@@ -84,6 +108,7 @@ export function quizParts(lesson: Lesson, item: QuizItem, trackTitle: string, ro
     code,
     options: item.options.map((o) => ({ key: o.key, html: renderInline(o.text) })),
     answer: item.answer,
+    alsoRight,
     documentAnswer: item.documentAnswer,
     corrects,
     answerHtml,
@@ -93,7 +118,7 @@ export function quizParts(lesson: Lesson, item: QuizItem, trackTitle: string, ro
 
 /** One interactive quiz item. Without JavaScript: the question and an answer to unfold. */
 export function renderQuizItem(parts: QuizParts, index: number, options: { id?: string; answerLabel?: string } = {}): string {
-  return `<li class="quiz-item"${options.id ? ` id="${esc(options.id)}"` : ''} data-qkey="${esc(parts.key)}" data-answer="${esc(parts.answer)}">
+  return `<li class="quiz-item"${options.id ? ` id="${esc(options.id)}"` : ''} data-qkey="${esc(parts.key)}" data-answer="${esc(parts.answer)}"${parts.alsoRight.length ? ` data-also-right="${esc(parts.alsoRight.join(' '))}"` : ''}>
 <div class="quiz-head"><span class="quiz-num">Question ${index + 1}</span><span class="quiz-source">${esc(parts.source)}</span>${parts.corrects ? '<span class="chip chip-warn quiz-corrects" hidden>corrects the document</span>' : ''}</div>
 <div class="quiz-question">${parts.question}</div>
 ${parts.code}

@@ -1,5 +1,7 @@
 // Presenter view: one section or question at a time, large type, keyboard driven.
-// → Space PageDown: next · ← PageUp: previous · Enter: reveal · F: full screen · Home/End.
+// → Space: next · ← Backspace: previous · ↓ ↑: scroll the slide · PageDown PageUp: scroll a page,
+// then next or previous at the end (what a presentation clicker sends) · Enter: reveal ·
+// F: full screen · Home/End.
 import { $, $$, typing } from './util.ts';
 
 export function initPresenter(): void {
@@ -44,9 +46,22 @@ export function initPresenter(): void {
     answer.open = true;
     slide.classList.add('is-revealed');
     const right = slide.dataset.answer;
-    for (const li of $$('.slide-options li', slide)) li.classList.toggle('is-right', li.dataset.option === right);
+    const alsoRight = (slide.dataset.alsoRight ?? '').split(' ');
+    for (const li of $$('.slide-options li', slide)) li.classList.toggle('is-right', li.dataset.option === right || alsoRight.includes(li.dataset.option ?? ''));
     const button = $<HTMLButtonElement>('[data-reveal]', deck!);
     if (button) button.disabled = true;
+    // The answer opens below the options: bring its first line into view, scrolling no further.
+    ($('.quiz-right-answer', answer) ?? answer).scrollIntoView({ block: 'nearest' });
+    return true;
+  }
+
+  /** Scrolls the current slide by a fraction of its height; false if it cannot move that way. */
+  function scrollSlide(fraction: number): boolean {
+    const slide = slides[index];
+    if (!slide) return false;
+    const room = fraction > 0 ? slide.scrollHeight - slide.clientHeight - slide.scrollTop : slide.scrollTop;
+    if (room < 2) return false;
+    slide.scrollBy({ top: Math.round(slide.clientHeight * fraction) });
     return true;
   }
 
@@ -64,13 +79,24 @@ export function initPresenter(): void {
   $('[data-prev]', deck)?.addEventListener('click', () => show(index - 1));
   $('[data-reveal]', deck)?.addEventListener('click', () => reveal());
   $('[data-fullscreen]', deck)?.addEventListener('click', fullscreen);
+  // A mouse click leaves focus on the button it pressed, where Enter and Space would press it again
+  // instead of doing what the keyboard help says. So a click lets go of focus; a button reached with
+  // Tab and pressed with the keyboard (detail 0) keeps it, and Enter presses it as usual.
+  deck.addEventListener('click', (e) => {
+    const control = e.target instanceof Element ? e.target.closest('button, summary') : null;
+    if (e.detail > 0 && control instanceof HTMLElement) control.blur();
+  });
 
   document.addEventListener('keydown', (e) => {
     if (typing(e) || e.metaKey || e.ctrlKey || e.altKey) return;
-    const onButton = e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement || e.target instanceof HTMLElement && e.target.tagName === 'SUMMARY';
-    switch (e.key) {
+    const target = e.target instanceof HTMLElement ? e.target : null;
+    const onButton = !!target?.closest('button, a[href], summary');
+    // A code block the presenter clicked or tabbed into scrolls itself with the arrow keys.
+    const inCode = !!target?.closest('pre');
+    // F and Shift+F alike: the help says F.
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    switch (key) {
       case 'ArrowRight':
-      case 'PageDown':
       case 'n':
       case 'j':
         show(index + 1);
@@ -80,11 +106,21 @@ export function initPresenter(): void {
         show(index + 1);
         break;
       case 'ArrowLeft':
-      case 'PageUp':
       case 'p':
       case 'k':
       case 'Backspace':
         show(index - 1);
+        break;
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (inCode) return;
+        scrollSlide(key === 'ArrowDown' ? 0.15 : -0.15);
+        break;
+      case 'PageDown':
+        if (!scrollSlide(0.85)) show(index + 1);
+        break;
+      case 'PageUp':
+        if (!scrollSlide(-0.85)) show(index - 1);
         break;
       case 'Enter':
       case 'r':

@@ -1,6 +1,7 @@
 // Quiz mode (interview prep): all questions or one track, shuffled, optionally timed, scored, and a
 // review of the missed ones at the end.
 import { initCopyButtons } from './copy.ts';
+import { verdictHtml } from './quiz.ts';
 import { save } from './store.ts';
 import { $, $$, escapeHtml, pageData, siteUrl, typing } from './util.ts';
 
@@ -15,6 +16,8 @@ interface Item {
   code: string;
   options: { key: string; html: string }[];
   answer: string;
+  /** Options that are true as well: choosing one counts as right. */
+  alsoRight?: string[];
   corrects: boolean;
   answerHtml: string;
 }
@@ -122,18 +125,20 @@ ${item.code}
     const item = items[index];
     if (!item || results.length > index) return;
     stopTimer();
-    const correct = choice === item.answer;
+    const alsoRight = item.alsoRight ?? [];
+    const right = [item.answer, ...alsoRight];
+    const correct = choice !== undefined && right.includes(choice);
     results.push({ item, choice, correct, timedOut: choice === undefined });
     for (const b of $$<HTMLButtonElement>('.quiz-option button', run!)) {
-      const key = b.dataset.option;
+      const key = b.dataset.option ?? '';
       b.disabled = true;
       b.classList.toggle('is-chosen', key === choice);
-      b.classList.toggle('is-right', key === item.answer);
+      b.classList.toggle('is-right', right.includes(key));
       b.classList.toggle('is-wrong', key === choice && !correct);
     }
     const feedback = $('.qm-feedback', run!)!;
     feedback.hidden = false;
-    feedback.innerHTML = `<p class="quiz-verdict ${correct ? 'verdict-right' : 'verdict-wrong'}">${correct ? '<strong>Right.</strong>' : choice === undefined ? `<strong>Time is up.</strong> The answer is ${escapeHtml(item.answer)}.` : `<strong>Not quite.</strong> The answer is ${escapeHtml(item.answer)}.`}</p><div class="quiz-answer-body">${item.answerHtml}</div>`;
+    feedback.innerHTML = `<p class="quiz-verdict ${correct ? 'verdict-right' : 'verdict-wrong'}">${verdictHtml(choice, item.answer, alsoRight)}</p><div class="quiz-answer-body">${item.answerHtml}</div>`;
     initCopyButtons(feedback);
     const score = $('.qm-score', run!);
     if (score) score.textContent = `${results.filter((r) => r.correct).length} right so far`;

@@ -1,36 +1,57 @@
 // Quiz items on lesson pages: choose an option, see right or wrong, then the explanation and the
 // evidence. Answers are kept in localStorage and shown again after a reload.
 import { answers, saveAnswers, save, type Answer } from './store.ts';
-import { $, $$, el } from './util.ts';
+import { $, $$, el, escapeHtml } from './util.ts';
+
+const list = (keys: string[]) => (keys.length > 1 ? `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}` : (keys[0] ?? ''));
+const trueAsWell = (keys: string[]) => `${list(keys)} ${keys.length > 1 ? 'are' : 'is'} true as well`;
+
+/**
+ * What the learner is told after choosing (or, in timed quiz mode, not choosing) an option. An item
+ * can have more than one right option: `answer` is the one the workbook gives, `alsoRight` the
+ * others that are true as well.
+ */
+export function verdictHtml(choice: string | undefined, answer: string, alsoRight: string[]): string {
+  const [a, c] = [escapeHtml(answer), escapeHtml(choice ?? '')];
+  if (choice === answer) return `<strong>Right.</strong>${alsoRight.length ? ` ${escapeHtml(trueAsWell(alsoRight))}.` : ''} `;
+  if (choice !== undefined && alsoRight.includes(choice)) return `<strong>Right.</strong> ${a} is the answer we give; ${c} is true as well. `;
+  const theAnswer = `${a}${alsoRight.length ? `, and ${escapeHtml(trueAsWell(alsoRight))}` : ''}`;
+  return choice === undefined ? `<strong>Time is up.</strong> The answer is ${theAnswer}. ` : `<strong>Not quite.</strong> You chose ${c}; the answer is ${theAnswer}. `;
+}
+
+/** The options of a quiz item that count as right: its answer and any that are true as well. */
+function rightOptions(item: HTMLElement): string[] {
+  return [item.dataset.answer ?? '', ...(item.dataset.alsoRight ?? '').split(' ').filter(Boolean)];
+}
+
+/** Whether a choice is right, by the item as built now: an answer stored before an option became right counts. */
+const isRight = (item: HTMLElement, answer: Answer | undefined): boolean => !!answer && rightOptions(item).includes(answer.choice);
 
 function optionButtons(item: HTMLElement): HTMLButtonElement[] {
   return $$<HTMLButtonElement>('.quiz-option button', item);
 }
 
 function render(item: HTMLElement, answer: Answer | undefined): void {
-  const right = item.dataset.answer ?? '';
+  const [right = '', ...alsoRight] = rightOptions(item);
+  const correct = isRight(item, answer);
   const details = $<HTMLDetailsElement>('details.quiz-answer', item);
   const verdict = $('.quiz-verdict', item);
   const corrects = $('.quiz-corrects', item);
   item.classList.toggle('is-answered', !!answer);
-  item.classList.toggle('is-right', !!answer?.correct);
-  item.classList.toggle('is-wrong', !!answer && !answer.correct);
+  item.classList.toggle('is-right', correct);
+  item.classList.toggle('is-wrong', !!answer && !correct);
   for (const button of optionButtons(item)) {
     const key = button.dataset.option ?? '';
     button.disabled = !!answer;
     button.classList.toggle('is-chosen', answer?.choice === key);
-    button.classList.toggle('is-right', !!answer && key === right);
-    button.classList.toggle('is-wrong', !!answer && answer.choice === key && key !== right);
+    button.classList.toggle('is-right', !!answer && (key === right || alsoRight.includes(key)));
+    button.classList.toggle('is-wrong', !!answer && answer.choice === key && !correct);
     button.setAttribute('aria-pressed', String(answer?.choice === key));
   }
   if (verdict) {
     verdict.hidden = !answer;
-    verdict.className = `quiz-verdict ${answer ? (answer.correct ? 'verdict-right' : 'verdict-wrong') : ''}`;
-    verdict.innerHTML = answer
-      ? answer.correct
-        ? '<strong>Right.</strong> '
-        : `<strong>Not quite.</strong> You chose ${answer.choice}; the answer is ${right}. `
-      : '';
+    verdict.className = `quiz-verdict ${answer ? (correct ? 'verdict-right' : 'verdict-wrong') : ''}`;
+    verdict.innerHTML = answer ? verdictHtml(answer.choice, right, alsoRight) : '';
     if (answer) {
       const again = el('button', { type: 'button', class: 'btn-link' }, 'Answer again');
       again.addEventListener('click', () => {
@@ -55,7 +76,7 @@ function refreshScores(): void {
   const all = answers();
   for (const quiz of $$('.quiz')) {
     const items = $$('.quiz-item', quiz);
-    const answered = items.map((i) => all[i.dataset.qkey ?? '']).filter((a): a is Answer => !!a);
+    const answered = items.filter((i) => all[i.dataset.qkey ?? '']);
     const toolbar = $('.quiz-toolbar', quiz);
     const score = $('.quiz-score', quiz);
     if (toolbar) toolbar.hidden = false;
@@ -65,7 +86,7 @@ function refreshScores(): void {
       score.textContent =
         answered.length === 0
           ? `${items.length} question${items.length === 1 ? '' : 's'}: choose an answer to see if it is right.`
-          : `${answered.filter((a) => a.correct).length} right of ${answered.length} answered, ${items.length - answered.length} to go.`;
+          : `${answered.filter((i) => isRight(i, all[i.dataset.qkey ?? ''])).length} right of ${answered.length} answered, ${items.length - answered.length} to go.`;
   }
 }
 
@@ -80,7 +101,7 @@ export function initQuizzes(): void {
         option.append(button);
         button.addEventListener('click', () => {
           const choice = button.dataset.option ?? '';
-          const answer: Answer = { choice, correct: choice === item.dataset.answer, at: new Date().toISOString() };
+          const answer: Answer = { choice, correct: rightOptions(item).includes(choice), at: new Date().toISOString() };
           const all = answers();
           all[item.dataset.qkey ?? ''] = answer;
           saveAnswers(all);

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { allLessons, lessonsRoot, projectRoot, tracks } from '../lessons.ts';
+import { languageOf } from '../../site/build/highlight.ts';
+import { allLessons, lessonsRoot, projectRoot, tracks, type QuizItem } from '../lessons.ts';
 import { solutionsRoot } from '../workspace.ts';
 import { nodeMajor, otherNodeRecords, primaryNodeMajor } from '../experiments/records.ts';
 
@@ -14,6 +15,44 @@ const filesUnder = (dir: string, prefix = ''): string[] =>
         d.isDirectory() ? filesUnder(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
       )
     : [];
+
+/** A quiz item with the optional fields of lessons/README.md ("quiz.json"), unchecked. */
+type QuizEntry = Omit<QuizItem, 'alsoRight' | 'codeLang'> & { alsoRight?: unknown; codeLang?: unknown };
+const rightKeys = (item: QuizEntry) => [item.answer, ...(Array.isArray(item.alsoRight) ? item.alsoRight : [])];
+
+/** What is wrong with a quiz item's `alsoRight` and `codeLang`, one sentence each; empty if nothing. */
+function optionalQuizFieldProblems(item: QuizEntry): string[] {
+  const problems: string[] = [];
+  const keys = item.options.map((o) => o.key);
+  const also = item.alsoRight;
+  if (also !== undefined) {
+    if (!Array.isArray(also) || also.length === 0) problems.push(`${item.id}: alsoRight must be a list of option keys, like ["C"].`);
+    else
+      also.forEach((key: unknown, i) => {
+        if (!keys.includes(key as string)) problems.push(`${item.id}: alsoRight names ${JSON.stringify(key)}, which is not one of its options.`);
+        else if (key === item.answer) problems.push(`${item.id}: alsoRight names the answer ${item.answer}; list only the other right options.`);
+        else if (also.indexOf(key) !== i) problems.push(`${item.id}: alsoRight names ${String(key)} twice.`);
+      });
+  }
+  if (item.codeLang !== undefined) {
+    if (!item.code || item.codeFile) problems.push(`${item.id}: codeLang labels inline code only (a codeFile is labelled by its extension).`);
+    if (typeof item.codeLang !== 'string' || (item.codeLang !== 'text' && languageOf(item.codeLang) === 'text'))
+      problems.push(`${item.id}: codeLang ${JSON.stringify(item.codeLang)} is not a language the site highlights (ts, js, json, sh, text...).`);
+  }
+  return problems;
+}
+
+test('the quiz lint rejects a bad alsoRight or codeLang, and accepts good ones', () => {
+  const item: QuizEntry = { id: 'x', source: 'workbook', question: 'Q?', options: ['A', 'B', 'C'].map((key) => ({ key, text: key })), answer: 'A', explanation: 'E.', evidence: ['e'] };
+  expect(optionalQuizFieldProblems({ ...item, alsoRight: ['C'], code: 'x', codeLang: 'js' })).toEqual([]);
+  expect(optionalQuizFieldProblems({ ...item, alsoRight: ['A'] })).toHaveLength(1);
+  expect(optionalQuizFieldProblems({ ...item, alsoRight: ['D'] })).toHaveLength(1);
+  expect(optionalQuizFieldProblems({ ...item, alsoRight: ['C', 'C'] })).toHaveLength(1);
+  expect(optionalQuizFieldProblems({ ...item, alsoRight: 'C' })).toHaveLength(1);
+  expect(optionalQuizFieldProblems({ ...item, alsoRight: [] })).toHaveLength(1);
+  expect(optionalQuizFieldProblems({ ...item, code: 'x', codeLang: 'cobol' })).toHaveLength(1);
+  expect(optionalQuizFieldProblems({ ...item, codeFile: 'a.ts', codeLang: 'js' })).toHaveLength(1);
+});
 
 test('every folder under lessons/ is a lesson with a lesson.json', () => {
   const folders = readdirSync(lessonsRoot).filter((f) => statSync(join(lessonsRoot, f)).isDirectory());
@@ -98,14 +137,16 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
 
   test('every quiz answer points at an option, and every piece of evidence exists', () => {
     const ids = new Set<string>();
-    for (const item of lesson.quiz) {
+    for (const item of lesson.quiz as QuizEntry[]) {
       expect(ids.has(item.id), `duplicate quiz id ${item.id}`).toBe(false);
       ids.add(item.id);
       const keys = item.options.map((o) => o.key);
       expect(keys.length, `options of ${item.id}`).toBeGreaterThanOrEqual(2);
       expect(keys, `answer of ${item.id}`).toContain(item.answer);
       if (item.documentAnswer !== undefined) expect(keys, `documentAnswer of ${item.id}`).toContain(item.documentAnswer);
-      if (item.documentAnswer !== undefined && item.documentAnswer !== item.answer)
+      expect(optionalQuizFieldProblems(item), `alsoRight and codeLang of ${item.id}`).toEqual([]);
+      // A document that picks an option which is true as well (alsoRight) is not wrong.
+      if (item.documentAnswer !== undefined && !rightKeys(item).includes(item.documentAnswer))
         expect(item.correction, `${item.id} differs from its document: say how, in 'correction'`).toBeTruthy();
       expect(item.question && item.explanation, `question and explanation of ${item.id}`).toBeTruthy();
       expect(item.evidence.length, `evidence of ${item.id}`).toBeGreaterThan(0);

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initHighlighter } from '../../site/build/highlight.ts';
-import { shell, siteTitle, type Assets } from '../../site/build/layout.ts';
+import { shell, siteTitle, type Assets, type Site } from '../../site/build/layout.ts';
+import { answerKeyPage, lessonPage, presenterPages, quizModePage } from '../../site/build/pages.ts';
+import { quizParts, type QuizEntry } from '../../site/build/quiz.ts';
 import { renderRecorded } from '../../site/build/recorded.ts';
 import { parseTimeline, renderTimeline, timelinesOf } from '../../site/build/timeline.ts';
 import { runExperiment } from '../experiments/run.ts';
@@ -53,6 +55,29 @@ test('a run recorded on another Node major is shown folded under the main record
     expect(block.slice(other)).toContain('on v24.1.0');
     expect(block, 'another experiment\'s record is not shown').not.toContain('v22.1.0');
     expect(block.match(/id="[^"]*"/g)!.length, 'ids stay unique').toBe(new Set(block.match(/id="[^"]*"/g)).size);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a question\'s code is labelled by what it is: its file\'s extension, else TypeScript only if it uses TypeScript\'s syntax, or its codeLang', async () => {
+  await initHighlighter();
+  const dir = mkdtempSync(join(tmpdir(), 'workbook-code-label-'));
+  try {
+    writeFileSync(join(dir, 'program.mjs'), "import { Worker } from 'node:worker_threads';\n");
+    writeFileSync(join(dir, 'pool.ts'), 'export const size: number = 2;\n');
+    const lesson = { id: 'labels', dir, title: 'Labels', track: '', order: 0, summary: '', sources: [], files: [], broken: [], hints: [], quiz: [], experiments: [], checkFiles: [] } satisfies Lesson;
+    const labelOf = (fields: Partial<QuizEntry>) => {
+      const item: QuizEntry = { id: 'q', source: 'workbook', question: 'Q?', options: [{ key: 'A', text: 'a' }], answer: 'A', explanation: 'E.', evidence: [], ...fields };
+      return /<span class="code-lang[^"]*">([^<]*)<\/span>/.exec(quizParts(lesson, item, 'Track', '').code)?.[1];
+    };
+    const commonJs = "const { Worker } = require('worker_threads');\nfunction runWorker(data) {\n  return new Promise((resolve, reject) => {\n    const worker = new Worker('./worker.js', { workerData: data });\n    worker.on('error', reject);\n  });\n}";
+    expect(labelOf({ code: commonJs }), 'CommonJS JavaScript (document 003, Q46)').toBe('js');
+    expect(labelOf({ code: 'function run(task: Task): Promise<number> {\n  return pool.run(task);\n}' }), 'inline TypeScript').toBe('ts');
+    expect(labelOf({ code: 'interface Task {\n  id: string;\n}' }), 'an interface').toBe('ts');
+    expect(labelOf({ code: commonJs, codeLang: 'ts' }), 'codeLang decides').toBe('ts');
+    expect(labelOf({ codeFile: 'program.mjs' }), 'a .mjs file').toBe('js');
+    expect(labelOf({ codeFile: 'pool.ts' }), 'a .ts file').toBe('ts');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -400,6 +425,208 @@ describe.skipIf(!haveChromium)(`the site in Chromium${haveChromium ? '' : ` (ski
     expect(await svg.locator('g.tl-replace').count(), 'the replacement marked').toBe(1);
     expect(await svg.locator('path.tl-queue').count(), 'the queue drawn').toBe(1);
     await page.locator('.recorded').first().screenshot({ path: join(artifacts, 'timeline.png') });
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  /** A site of the given lessons, with the client script and styles of the build. */
+  function siteOf(siteLessons: Lesson[]): Site {
+    const manifest = JSON.parse(readFileSync(join(outDir, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string; css?: string[]; isEntry?: boolean }>;
+    const entry = Object.values(manifest).find((c) => c.isEntry)!;
+    return { title: siteTitle, lessons: siteLessons, tracks: tracks(), assets: { js: [entry.file], css: entry.css ?? [] }, codeCss: '' };
+  }
+
+  test('an item with more than one right option (alsoRight) counts either as right everywhere it is answered or shown', async () => {
+    // A temporary lesson with one such item, rendered by the site's own page builders.
+    await initHighlighter();
+    const item: QuizEntry = {
+      id: 'mechanism',
+      source: 'workbook',
+      question: "runWorker() attaches reject as the worker's 'error' listener. The worker throws on its first line. What happens?",
+      code: "worker.on('message', resolve);\nworker.on('error', reject);",
+      options: [
+        { key: 'A', text: "The error is caught by the 'error' listener" },
+        { key: 'B', text: 'The main thread crashes' },
+        { key: 'C', text: 'The promise rejects' },
+        { key: 'D', text: 'The worker hangs' },
+      ],
+      answer: 'A',
+      alsoRight: ['C'],
+      documentAnswer: 'B',
+      explanation: 'The listener is reject: A is the mechanism, C its consequence.',
+      correction: 'The document says B.',
+      evidence: [],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'workbook-also-right-'));
+    const lesson = { id: 'also-right-demo', dir, title: 'Also right', track: tracks()[0]!.id, order: 0, summary: 'Two right options.', sources: [], files: [], broken: [], hints: [], quiz: [item], experiments: [], checkFiles: [] } satisfies Lesson;
+    const site = siteOf([lesson]);
+    mkdirSync(join(outDir, 'fixture'), { recursive: true });
+    try {
+      writeFileSync(join(outDir, 'fixture', 'lesson.html'), lessonPage(site, lesson, 0).page.html);
+      writeFileSync(join(outDir, 'fixture', 'present.html'), presenterPages(site).find((p) => p.path === `present/${lesson.id}.html`)!.html);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    writeFileSync(join(outDir, 'fixture-quiz.html'), quizModePage(site).html);
+    writeFileSync(join(outDir, 'fixture-answer-key.html'), answerKeyPage(site).html);
+    const rightOptions = (scope: ReturnType<Page['locator']>, selector: string) => scope.locator(selector).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.option));
+
+    // The lesson page: C is right, with the answer we give named; B is wrong, with both right ones named.
+    const page = await open(`${live.url}fixture/lesson.html`);
+    const card = page.locator('#quiz-mechanism');
+    await card.locator('button[data-option="C"]').click();
+    await expect.poll(() => card.locator('.quiz-verdict').textContent()).toContain('Right. A is the answer we give; C is true as well.');
+    expect(await card.getAttribute('class')).toContain('is-right');
+    expect(await rightOptions(card, 'button.is-right'), 'both right options marked').toEqual(['A', 'C']);
+    expect(await card.locator('button.is-wrong').count()).toBe(0);
+    expect(await page.locator('.quiz-score').textContent()).toContain('1 right of 1 answered');
+    await card.locator('.quiz-verdict button').click(); // Answer again
+    await card.locator('button[data-option="B"]').click();
+    await expect.poll(() => card.locator('.quiz-verdict').textContent()).toContain('Not quite. You chose B; the answer is A, and C is true as well.');
+    // An answer stored before C counted (correct: false) counts now.
+    await page.evaluate(() => localStorage.setItem('workbook:quiz', JSON.stringify({ 'also-right-demo/mechanism': { choice: 'C', correct: false, at: '2026-01-01T00:00:00.000Z' } })));
+    await page.reload();
+    await expect.poll(() => card.locator('.quiz-verdict').textContent(), { message: 'a stored answer C after a reload' }).toContain('Right.');
+    expect(await card.locator('.quiz-verdict').getAttribute('class')).toContain('verdict-right');
+    expect(await card.getAttribute('class')).toContain('is-right');
+    expect(await page.locator('.quiz-score').textContent()).toContain('1 right of 1 answered');
+    expect(errorsOf(page)).toEqual([]);
+
+    // Quiz mode: C scores; B is reviewed with both right options shown.
+    await page.goto(`${live.url}fixture-quiz.html`);
+    await page.locator('.qm-setup button[type=submit]').click();
+    await page.locator('.quiz-option button[data-option="C"]').click();
+    await expect.poll(() => page.locator('.qm-feedback .quiz-verdict').textContent()).toContain('A is the answer we give; C is true as well.');
+    expect(await page.locator('.qm-feedback .verdict-right').count()).toBe(1);
+    expect(await rightOptions(page.locator('.qm-card'), '.quiz-option button.is-right')).toEqual(['A', 'C']);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.qm-final').getAttribute('data-score')).toBe('1/1');
+    expect(await page.locator('.qm-review-item').count()).toBe(0);
+    await page.locator('[data-again]').click();
+    await page.locator('.quiz-option button[data-option="B"]').click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.qm-final').getAttribute('data-score')).toBe('0/1');
+    expect(await page.locator('.qm-review-item .quiz-also-right').textContent()).toContain('The promise rejects');
+
+    // The presenter's reveal marks both; the answer key marks both.
+    await page.goto(`${live.url}fixture/present.html`);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const slide = page.locator('.slide.is-current');
+    await expect.poll(() => slide.locator('.slide-answer').isVisible()).toBe(true);
+    expect(await rightOptions(slide, '.slide-options li.is-right')).toEqual(['A', 'C']);
+    await page.goto(`${live.url}fixture-answer-key.html`);
+    expect(await page.locator('.key-options li.is-answer .opt-key').allTextContents()).toEqual(['A', 'C']);
+    expect(await page.locator('.key-options li:has(.key-mark-also) .opt-key').allTextContents()).toEqual(['C']);
+    expect(await page.locator('.key-options li.is-document .opt-key').allTextContents(), 'the document\'s wrong answer').toEqual(['B']);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+
+    // Without JavaScript, the answer to unfold names both.
+    const plain = await context.newPage();
+    const cdp = await context.newCDPSession(plain);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    await plain.goto(`${live.url}fixture/lesson.html`);
+    await plain.locator('.quiz-answer summary').click();
+    expect(await plain.locator('.quiz-answer .quiz-right-answer').allTextContents()).toEqual([expect.stringMatching(/^Answer A\b/), expect.stringMatching(/^True as well C The promise rejects/)]);
+    await plain.close();
+  });
+
+  test('presenter view at 1280x720: every question shows its options, reveal brings the answer into view, the arrows scroll a long slide', async () => {
+    const page = await open(`${live.url}present/questions.html`);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const current = page.locator('.slide.is-current');
+    // Where the options end and where the answer's first line is, against the slide's visible box.
+    const measure = (slide: Element) => {
+      const view = slide.getBoundingClientRect();
+      const lastOption = slide.querySelector('.slide-options li:last-child')!.getBoundingClientRect();
+      const answer = slide.querySelector('.slide-answer[open] .quiz-right-answer')?.getBoundingClientRect();
+      return {
+        num: slide.querySelector('.slide-num')?.textContent ?? '',
+        optionsFit: lastOption.bottom <= view.bottom + 1,
+        answerInView: answer ? answer.top >= view.top - 1 && answer.bottom <= view.bottom + 1 : undefined,
+      };
+    };
+    const box = () => current.evaluate(measure);
+    // Every question of the deck, stepped through in the page (the keys' own handler, without a
+    // round trip per key): the options before the reveal, the answer after it.
+    const unfit = await page.evaluate((measureSource) => {
+      const measureIn = new Function(`return (${measureSource})`)() as typeof measure;
+      const press = (key: string) => document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      const found: string[] = [];
+      const total = document.querySelectorAll('.slide').length;
+      for (let i = 2; i <= total; i++) {
+        press('ArrowRight');
+        const slide = document.querySelector('.slide.is-current')!;
+        const before = measureIn(slide);
+        press('Enter');
+        const after = measureIn(slide);
+        if (!before.optionsFit) found.push(`${before.num}: the last option is below the fold`);
+        if (!after.answerInView) found.push(`${before.num}: the revealed answer is out of view`);
+      }
+      return found;
+    }, measure.toString());
+    expect(unfit).toEqual([]);
+    const total = await page.locator('.slide').count();
+    expect(await page.locator('.presenter-counter').textContent(), 'every slide was visited').toBe(`${total} / ${total}`);
+
+    // The longest question slide, revealed, scrolls with ↓ ↑ and Page Down, then Page Down moves on.
+    const longest = await page.evaluate(() => {
+      const slides = [...document.querySelectorAll('.slide')];
+      const lengths = slides.map((s) => (s.getAttribute('data-kind') === 'question' ? s.textContent!.length : 0));
+      return lengths.indexOf(Math.max(...lengths)) + 1;
+    });
+    await page.goto(`${live.url}present/questions.html#${longest}`);
+    await page.reload();
+    await page.screenshot({ path: join(artifacts, 'presenter-1280x720.png') });
+    expect((await box()).optionsFit, 'the longest question slide shows its options').toBe(true);
+    await page.keyboard.press('Enter');
+    expect((await box()).answerInView, 'its answer, revealed').toBe(true);
+    const scroll = () => current.evaluate((s) => ({ top: s.scrollTop, max: s.scrollHeight - s.clientHeight }));
+    const start = await scroll();
+    expect(start.max, 'the revealed slide is taller than the screen').toBeGreaterThan(0);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(async () => (await scroll()).top, { message: 'ArrowDown scrolls' }).toBeGreaterThan(start.top);
+    const down = (await scroll()).top;
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(async () => (await scroll()).top, { message: 'ArrowUp scrolls back' }).toBeLessThan(down);
+    for (let i = 0; i < 20 && (await scroll()).top < (await scroll()).max - 1; i++) await page.keyboard.press('PageDown');
+    expect(await page.locator('.presenter-counter').textContent(), 'Page Down scrolls before it moves on').toBe(`${longest} / ${total}`);
+    expect((await scroll()).top).toBeGreaterThanOrEqual((await scroll()).max - 1);
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => page.locator('.presenter-counter').textContent(), { message: 'at the bottom, Page Down moves on' }).toBe(`${Math.min(longest + 1, total)} / ${total}`);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('presenter view: the keys do what the help says after a mouse click on a button, and F or Shift+F goes full screen', async () => {
+    const page = await open(`${live.url}present/questions.html#2`);
+    const counter = page.locator('.presenter-counter');
+    const total = await page.locator('.slide').count();
+    if (total < 4) return;
+    await expect.poll(() => counter.textContent()).toBe(`2 / ${total}`);
+    await page.locator('[data-next]').click(); // with the mouse
+    await expect.poll(() => counter.textContent()).toBe(`3 / ${total}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.slide.is-current .slide-answer').isVisible(), { message: 'Enter reveals the answer' }).toBe(true);
+    expect(await counter.textContent(), 'and stays on the slide').toBe(`3 / ${total}`);
+    await page.locator('[data-prev]').click();
+    await page.keyboard.press('Space');
+    await expect.poll(() => counter.textContent(), { message: 'Space moves on' }).toBe(`3 / ${total}`);
+    // Headless Chromium has no screen to fill: count the requests instead.
+    await page.evaluate(() => {
+      const w = window as unknown as { fullscreenRequests: number };
+      w.fullscreenRequests = 0;
+      document.documentElement.requestFullscreen = () => {
+        w.fullscreenRequests++;
+        return Promise.resolve();
+      };
+    });
+    const requests = () => page.evaluate(() => (window as unknown as { fullscreenRequests: number }).fullscreenRequests);
+    await page.keyboard.press('Shift+F');
+    expect(await requests(), 'Shift+F').toBe(1);
+    await page.keyboard.press('f');
+    expect(await requests(), 'f').toBe(2);
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   });
