@@ -345,7 +345,7 @@ function renderSlides(site: Site, lesson: Lesson): string[] {
 }
 
 function questionSlide(parts: QuizParts, index: number, total: number): string {
-  return `<section class="slide slide-question" data-kind="question" data-track="${esc(parts.trackId)}" data-answer="${esc(parts.answer)}"${parts.alsoRight.length ? ` data-also-right="${esc(parts.alsoRight.join(' '))}"` : ''}>
+  return `<section class="slide slide-question" data-kind="question" data-track="${esc(parts.trackId)}" data-track-title="${esc(parts.track)}" data-answer="${esc(parts.answer)}"${parts.alsoRight.length ? ` data-also-right="${esc(parts.alsoRight.join(' '))}"` : ''}>
 <p class="slide-eyebrow"><span class="slide-num">Question ${index + 1} of ${total}</span> · ${esc(parts.source)}</p>
 <div class="slide-question-text">${parts.question}</div>
 ${parts.code}
@@ -383,7 +383,7 @@ export function presenterPages(site: Site): Page[] {
   }
   const all = allQuizParts(site, '../');
   const questionSlides = [
-    `<section class="slide slide-title" data-kind="title"><p class="slide-eyebrow">${esc(siteTitle)}</p><h1>Interview questions</h1><p class="lead">${all.length} questions, each answered by a recorded experiment.</p></section>`,
+    `<section class="slide slide-title" data-kind="title"><p class="slide-eyebrow">${esc(siteTitle)}</p><h1 class="deck-title">Interview questions</h1><p class="lead"><span class="deck-count">${all.length}</span> questions, each answered by a recorded experiment.</p></section>`,
     ...all.map((p, i) => questionSlide(p, i, all.length)),
   ];
   pages.push({ path: 'present/questions.html', html: presenterShell(site, 'Present: interview questions', 'questions', questionSlides, 'index.html') });

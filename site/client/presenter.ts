@@ -12,6 +12,11 @@ export function initPresenter(): void {
   for (const slide of all) if (track && slide.dataset.kind === 'question' && slide.dataset.track !== track) slide.remove();
   const slides = $$('.slide', deck);
   const questions = slides.filter((s) => s.dataset.kind === 'question');
+  // One track's deck says so on its title slide.
+  const title = $('.deck-title', deck);
+  const count = $('.deck-count', deck);
+  if (track && title && questions[0]?.dataset.trackTitle) title.textContent = `Interview questions: ${questions[0].dataset.trackTitle}`;
+  if (track && count) count.textContent = String(questions.length);
   questions.forEach((q, i) => {
     const num = $('.slide-num', q);
     if (num) num.textContent = `Question ${i + 1} of ${questions.length}`;

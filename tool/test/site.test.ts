@@ -291,6 +291,12 @@ describe.skipIf(!haveChromium)(`the site in Chromium${haveChromium ? '' : ` (ski
     await expect.poll(() => current.locator('.slide-answer').isVisible()).toBe(true);
     expect(await current.locator('.slide-options li.is-right').getAttribute('data-option')).toBe(lesson.quiz.at(-1)!.answer);
     await page.screenshot({ path: join(artifacts, 'presenter.png') });
+    // One track's deck of questions says which track, and how many questions it holds.
+    const track = tracks().find((t) => t.id === lesson.track)!;
+    await page.goto(`${live.url}present/questions.html?track=${track.id}`);
+    const trackQuestions = lessons.filter((l) => l.track === track.id).reduce((n, l) => n + l.quiz.length, 0);
+    await expect.poll(() => page.locator('.deck-title').textContent()).toBe(`Interview questions: ${track.title}`);
+    expect(await page.locator('.deck-count').textContent()).toBe(String(trackQuestions));
     // The answer key lists every question with its answer.
     await page.goto(live.url + 'answer-key.html');
     expect(await page.locator('.key-item').count()).toBeGreaterThanOrEqual(lesson.quiz.length);
