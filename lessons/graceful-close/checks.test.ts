@@ -83,6 +83,44 @@ test('close() waits for running tasks even when none is queued', async () => {
   expect(outcome(await closed), 'close()').toBe('resolved with undefined');
 });
 
+test('close() waits without a timer: while it waits for a running task, the pool has no setTimeout or setInterval active', async () => {
+  const p = await pool(1);
+  let taskDone = false;
+  const running = submit(p, reply('a', 700)).finally(() => (taskDone = true));
+  const queued = submit(p, reply('b', 0));
+  await new Promise((r) => setTimeout(r, 50)); // a is running, b waits
+  // Active timers in this thread: the check's own and vitest's are counted before and during
+  // close() alike, so a count that stays higher during close() is a timer the pool started. The
+  // least count of several samples ignores timers that only come and go.
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const leastOf = async (samples: number) => {
+    let least = Infinity;
+    for (let i = 0; i < samples && !taskDone; i++) {
+      await new Promise((r) => setTimeout(r, 15));
+      if (!taskDone) least = Math.min(least, timers());
+    }
+    return least;
+  };
+  const before = await leastOf(4);
+  // Not bounded() yet: its own timer would be counted during close() only.
+  let closing: Promise<void>;
+  try {
+    closing = p.close();
+    closing.catch(() => {});
+  } catch (error) {
+    closing = Promise.reject(error);
+  }
+  const during = await leastOf(12);
+  expect(await outcomes([running, queued]), 'the task running and the task queued when close() was called').toEqual(resolvedWith('a', 'b'));
+  expect(outcome(await bounded(SETTLE_MS, () => closing)), 'close()').toBe('resolved with undefined');
+  expect(during === Infinity, 'the running task ended before the check could watch close() wait').toBe(false);
+  const started = during - before;
+  expect(
+    started > 0 ? `${started} more timer${started === 1 ? '' : 's'} active all through close()'s wait` : 'no timer of its own',
+    'what the pool had while close() waited for the running task',
+  ).toBe('no timer of its own');
+});
+
 test('when close() resolves, every task submitted before it has settled and no worker thread is alive', async () => {
   const threads = watchThreads();
   const p = await pool(2);

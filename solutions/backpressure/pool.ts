@@ -10,7 +10,7 @@
 //   The refused task never reaches a worker.
 // - An invalid maxQueue (negative, fractional, NaN, not a number) is refused by the constructor,
 //   before any worker starts.
-// Carried forward: the ring-buffer queue (lesson 1), task ids, crash recovery (the task a dead
+// Carried forward: the ring-buffer queue (queue-data-structure), task ids, crash recovery (the task a dead
 // worker held is rejected, exactly one replacement, in 'exit'), close().
 import { Worker } from 'node:worker_threads';
 
@@ -53,7 +53,7 @@ interface Slot {
 
 type Reply = { id: number; result?: unknown; error?: { message: string } };
 
-/** Lesson 1's queue: a ring buffer, constant-time at any length. */
+/** The queue lesson's queue (queue-data-structure): a ring buffer, constant-time at any length. */
 class Queue<T> {
   #slots: Array<T | undefined> = new Array(16);
   #mask = 15;

@@ -84,7 +84,7 @@ export class QueueFullError extends Error {
   }
 }
 
-/** run() refused a task because close() or destroy() has been called (lesson 3). */
+/** run() refused a task because close() or destroy() has been called (graceful-close). */
 export class PoolClosedError extends Error {
   readonly code = 'ERR_POOL_CLOSED';
   constructor(how: 'closing' | 'destroyed') {
@@ -93,7 +93,7 @@ export class PoolClosedError extends Error {
   }
 }
 
-/** destroy() was called while this task was queued or running (lesson 3). */
+/** destroy() was called while this task was queued or running (graceful-close). */
 export class PoolDestroyedError extends Error {
   readonly code = 'ERR_POOL_DESTROYED';
   constructor() {
@@ -280,7 +280,7 @@ const untransferable = (i: number) =>
   );
 
 /**
- * Takes the transferables from the caller now (lesson 7): returns data that owns them and the list
+ * Takes the transferables from the caller now (transferables-in-the-pool): returns data that owns them and the list
  * to post it with. structuredClone with a transfer list moves each buffer's memory into the clone,
  * without copying it, so the caller's views are detached when run() returns, whether the task runs
  * at once or waits. Throws, having taken nothing, if something cannot be moved.
@@ -433,7 +433,7 @@ export class WorkerPool {
   }
 
   /**
-   * Calls `report` with the stats every `intervalMs` and prints nothing itself (lesson 5). Returns a
+   * Calls `report` with the stats every `intervalMs` and prints nothing itself (priority-stats-health). Returns a
    * function that stops it; close() and destroy() stop it too. Its timer never keeps a process alive.
    */
   monitor(intervalMs: number, report: (stats: PoolStats) => void): () => void {

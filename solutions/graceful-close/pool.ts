@@ -14,8 +14,8 @@
 // - rejects every queued and running task at once with a PoolDestroyedError
 //   (code 'ERR_POOL_DESTROYED'), terminates every worker, and resolves once they have exited;
 // - wins over a close() in progress, and settles that close() too.
-// Carried forward: lesson 1's ring-buffer queue, maxQueue and QueueFullError (lesson 2), task ids,
-// crash recovery (the task a dead worker held is rejected, exactly one replacement, in 'exit').
+// Carried forward: the queue lesson's ring buffer, backpressure's maxQueue and QueueFullError, task
+// ids, crash recovery (the task a dead worker held is rejected, exactly one replacement, in 'exit').
 import { Worker } from 'node:worker_threads';
 
 export interface PoolOptions {
@@ -77,7 +77,7 @@ interface Slot {
 
 type Reply = { id: number; result?: unknown; error?: { message: string } };
 
-/** Lesson 1's queue: a ring buffer, constant-time at any length. */
+/** The queue lesson's queue (queue-data-structure): a ring buffer, constant-time at any length. */
 class Queue<T> {
   #slots: Array<T | undefined> = new Array(16);
   #mask = 15;

@@ -15,7 +15,7 @@
 // - Carried forward: task ids, crash recovery (the task a dead worker held is rejected, exactly one
 //   replacement, in 'exit'), maxQueue and its QueueFullError, close() (graceful) and destroy()
 //   (reject everything, now), with their PoolClosedError and PoolDestroyedError. The queue is new:
-//   a doubly-linked list instead of lesson 1's ring buffer, because an aborted task must leave it
+//   a doubly-linked list instead of the queue lesson's ring buffer, because an aborted task must leave it
 //   from the middle, in constant time.
 import { Worker, type TransferListItem } from 'node:worker_threads';
 

@@ -1,9 +1,9 @@
 // Exercise: give the pool a bounded queue. Read lessons/backpressure/README.md first.
 // Check your work with: npm run check -- backpressure
 //
-// This is the pool so far: lesson 1's ring-buffer queue, task ids, crash recovery (the task a dead
-// worker held is rejected, exactly one replacement) and close(). It takes every task it is given,
-// however many already wait. Your job, in three TODOs below:
+// This is the pool so far: the queue lesson's ring buffer (queue-data-structure), task ids, crash
+// recovery (the task a dead worker held is rejected, exactly one replacement) and close(). It takes
+// every task it is given, however many already wait. Your job, in three TODOs below:
 //   1. the constructor: read options.maxQueue (Infinity when left out) and refuse an invalid one;
 //   2. run(): refuse a task, at once, when every worker is busy and maxQueue tasks already wait;
 //   3. refuse it with a QueueFullError, so a caller can tell "too busy" from "the task failed".
@@ -49,7 +49,7 @@ interface Slot {
 
 type Reply = { id: number; result?: unknown; error?: { message: string } };
 
-/** Lesson 1's queue: a ring buffer, constant-time at any length. */
+/** The queue lesson's queue (queue-data-structure): a ring buffer, constant-time at any length. */
 class Queue<T> {
   #slots: Array<T | undefined> = new Array(16);
   #mask = 15;

@@ -33,7 +33,7 @@ class SendAheadPool {
   #depth: number;
   #lanes: Lane[] = [];
   #queue: Pending[] = [];
-  /** Where the queue starts: an index, because Array#shift copies a long array (lesson 1). */
+  /** Where the queue starts: an index, because Array#shift copies a long array (queue-data-structure). */
   #head = 0;
   #nextId = 0;
   #closing = false;

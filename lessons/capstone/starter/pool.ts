@@ -128,7 +128,7 @@ interface Task {
 }
 
 /**
- * TODO (lesson 1 and 5): a queue where push, shift and remove(task) are all constant-time, with
+ * TODO (queue-data-structure and priority-stats-health): a queue where push, shift and remove(task) are all constant-time, with
  * priorities: one FIFO list per priority level in use, levels kept highest first.
  */
 class TaskQueue {

@@ -1,7 +1,7 @@
 // Exercise: shut the pool down two ways. Read lessons/graceful-close/README.md first.
 // Check your work with: npm run check -- graceful-close
 //
-// This is the pool so far: lesson 1's queue, lesson 2's maxQueue, task ids and crash recovery. The
+// This is the pool so far: the queue lesson's ring buffer, backpressure's maxQueue, task ids and crash recovery. The
 // old close() rejected every task still queued or running and terminated the workers: that is a
 // destroy(), and it is here under that name, done. Your job is a real close(), graceful: refuse new
 // tasks (with a PoolClosedError), let every accepted task finish, queued ones too, end each worker
@@ -68,7 +68,7 @@ interface Slot {
 
 type Reply = { id: number; result?: unknown; error?: { message: string } };
 
-/** Lesson 1's queue: a ring buffer, constant-time at any length. */
+/** The queue lesson's queue (queue-data-structure): a ring buffer, constant-time at any length. */
 class Queue<T> {
   #slots: Array<T | undefined> = new Array(16);
   #mask = 15;
