@@ -6,7 +6,7 @@ import type { Lesson, QuizItem } from '../../tool/lessons.ts';
 import { highlight } from './highlight.ts';
 import { esc } from './html.ts';
 import { renderInline, renderMarkdown } from './markdown.ts';
-import { loadRecord, machineLine } from './recorded.ts';
+import { loadRecord, machineLine, rerunCommand } from './recorded.ts';
 
 /** A quiz item as lessons/README.md ("quiz.json") describes it. */
 export type QuizEntry = QuizItem;
@@ -61,7 +61,8 @@ function evidenceLinks(lesson: Lesson, item: QuizItem, root: string): string {
   const links = item.evidence.map((name) => {
     const record = loadRecord(lesson, name);
     const where = record ? `<span class="evidence-machine">${esc(machineLine(record))}</span>` : '<span class="evidence-machine">not recorded yet</span>';
-    return `<li><a href="${esc(experimentUrl(lesson, name, root))}">Recorded run: <code>${esc(name)}</code></a> ${where}</li>`;
+    // The command too: an instructor re-runs the evidence live, from the slide.
+    return `<li><a href="${esc(experimentUrl(lesson, name, root))}">Recorded run: <code>${esc(name)}</code></a> ${where}<br><span class="evidence-machine">Run it: <code>${esc(rerunCommand(lesson, name))}</code></span></li>`;
   });
   return `<div class="evidence"><span class="evidence-label">Evidence</span><ul>${links.join('')}</ul></div>`;
 }
