@@ -42,7 +42,7 @@ await worker.terminate();
 
 const silent = again === 'returned normally' && !arrived.includes('again');
 exp.claim(
-  'posting a detached array again with its buffer in the transferList never delivers it: Node 20 returns normally and drops the message (a task waiting for its reply hangs); newer Node (24 here) throws DataCloneError',
+  "posting a detached array again with its buffer in the transferList never delivers it: on the Node this runs on, one of two ways, Node 20's (postMessage returns normally and drops the message, so a task waiting for its reply hangs) or newer Node's (it throws DataCloneError)",
   silent || (/DataCloneError/.test(again) && !arrived.includes('again')),
   `on ${process.version}: ${again}; arrived: ${arrived.join(', ')}`,
 );

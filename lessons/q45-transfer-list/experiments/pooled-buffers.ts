@@ -82,7 +82,7 @@ exp.claim(
 const node20Way = transferred === 'returned normally' && small.length === 3 && transferReport?.bufferBytes === Buffer.poolSize && transferReport.markerFound;
 const laterWay = /DataCloneError/.test(transferred) && small.length === 3;
 exp.claim(
-  'with its .buffer in the transferList, a small Buffer is never transferred: Node 20 silently copies the whole pool; newer Node (24 here) throws DataCloneError',
+  "with its .buffer in the transferList, a small Buffer is never transferred: on the Node this runs on, one of two ways, Node 20's (it silently copies the whole pool) or newer Node's (it throws DataCloneError)",
   node20Way || laterWay,
   `on ${process.version}: ${transferred}; ${node20Way ? describe(transferReport) : 'nothing was sent'}; the sender's Buffer still reads '${small.toString()}'`,
 );

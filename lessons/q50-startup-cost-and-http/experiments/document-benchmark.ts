@@ -59,7 +59,7 @@ if (quick) exp.note(`Quick mode: ${iterations} iterations instead of the documen
 exp.note(`Document 003: "~5000ms" without a pool (5 ms per task), "~200ms" with it, "25x faster".`);
 exp.note(
   `"For high-frequency requests (e.g., 1000/sec), this adds 2-5 seconds of overhead": at ${ms(perWorker)} per worker, 1000 requests a second ` +
-    `would need ${((1000 * perWorker) / 1000).toFixed(0)} s of worker start-up every second, that is about ${Math.ceil(perWorker)} cores doing nothing else.`,
+    `would need ${((1000 * perWorker) / 1000).toFixed(0)} s of spawn-per-task work (start a worker, one message, terminate) every second: about ${Math.ceil(perWorker)} such tasks under way at every moment, on ${availableParallelism()} cores.`,
 );
 
 exp.note(`Load average over the last minute, at the end: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (timings are noisy on a busy machine).`);

@@ -177,19 +177,19 @@ exp.claim(
 const reuseNode20 = doc.reuse.tasks[0] === 'sent CCCC' && doc.reuse.tasks.slice(1).every((t) => t === 'never settled');
 const reuseLater = doc.reuse.tasks.every((t) => t === 'never settled') && doc.reuse.uncaught.some((u) => u.startsWith('DataCloneError'));
 exp.claim(
-  "document 000: a buffer reused for each chunk never sends the right chunks: the first queued task sends the LAST chunk, the others never settle (Node 20: their message is silently dropped; Node 22+: DataCloneError thrown out of the pool's 'message' handler, uncaught, and then no task settles), and close() never returns",
+  "document 000: a buffer reused for each chunk never sends the right chunks, and close() never returns; on the Node this runs on, one of two ways: Node 20's (the first queued task sends the LAST chunk, the others' messages are silently dropped and they never settle) or newer Node's (DataCloneError thrown out of the pool's 'message' handler, uncaught, and then no task settles)",
   (reuseNode20 || reuseLater) && !doc.reuse.closed,
   `${process.version}: ${doc.reuse.tasks.join('; ')}; uncaught: ${doc.reuse.uncaught.join('; ') || 'none'}; close() returned: ${doc.reuse.closed}`,
 );
 exp.claim(
-  "document 000: an array that was already transferred is never refused clearly, and it costs the pool its worker for good: the next task and close() never settle (Node 20: the task itself never settles; Node 22+: it rejects with a DataCloneError that does not say 'detached')",
+  "document 000: an array that was already transferred is never refused clearly, and it costs the pool its worker for good: the next task and close() never settle; on the Node this runs on, one of two ways: Node 20's (the task itself never settles) or newer Node's (it rejects with a DataCloneError that does not say 'detached')",
   doc.detached.next === 'never settled' && !doc.detached.closed && (doc.detached.task === 'never settled' || (/DataCloneError/.test(doc.detached.task) && !/detached/i.test(doc.detached.task))),
   `${process.version}: the task ${doc.detached.task}; the next ${doc.detached.next}; close() returned: ${doc.detached.closed}`,
 );
 const pooledNode20 = doc.pooled.task === 'resolved' && doc.pooled.neighbourInResult && doc.pooled.callerAfter.startsWith('length 3');
 const pooledLater = /DataCloneError/.test(doc.pooled.task) && doc.pooled.next === 'never settled';
 exp.claim(
-  "document 000: a small pooled Buffer is never transferred: on Node 20 the whole slab is copied to the worker, neighbours' bytes included, and the caller's Buffer is not detached; on Node 22+ postMessage throws DataCloneError after the worker was marked busy, and the worker is lost",
+  "document 000: a small pooled Buffer is never transferred; on the Node this runs on, one of two ways: Node 20's (the whole slab is copied to the worker, neighbours' bytes included, and the caller's Buffer is not detached) or newer Node's (postMessage throws DataCloneError after the worker was marked busy, and the worker is lost)",
   pooledNode20 || pooledLater,
   `${process.version}: ${doc.pooled.task}; came back: ${doc.pooled.arrived}${doc.pooled.neighbourInResult ? " with the neighbour's PIN" : ''}; caller: ${doc.pooled.callerAfter}; next task: ${doc.pooled.next}`,
 );
