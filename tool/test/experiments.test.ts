@@ -11,6 +11,13 @@ const cases = allLessons().flatMap((lesson) => lesson.experiments.map((file) => 
 describe('experiments run and their claims hold', { retry: 2, concurrent: true }, () => {
   test.each(cases)('%s', async (_name, lesson, file) => {
     const run = await runExperiment(lesson, file, { quick: true, timeLimitSeconds: 120 });
+    // A failed attempt that a retry then passes leaves no message in the report: print why it
+    // failed, so that a claim that needs retries can be made sturdier from the CI log alone.
+    if (run.exitCode !== 0 || run.timedOut) {
+      const lines = run.output.split('\n');
+      const why = lines.flatMap((line, i) => (line.includes('✗') ? [line, lines[i + 1] ?? ''] : /^\w*Error\b/.test(line) ? [line] : []));
+      console.error(`${lesson.id}: ${file} failed this attempt (exit code ${run.exitCode}${run.timedOut ? ', timed out' : ''}):\n${(why.length ? why : lines.slice(-20)).join('\n')}`);
+    }
     expect(run.timedOut, `${file} finished within 120 s`).toBe(false);
     expect(run.exitCode, `exit code of ${file}; its output:\n${run.output}`).toBe(0);
   });
