@@ -97,7 +97,7 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
   let lastRun: RunResult | undefined;
   let extra = '';
   let running = false;
-  let progress = '';
+  let checkStatus = '';
   let rerun = false;
   let listing = false;
   let typed = '';
@@ -107,7 +107,7 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
     const parts = [header(current, lessons, progress, siteUrl)];
     if (listing) parts.push(lessonList(progress, lessons, current.id), '', `Type a lesson number and Enter to open it, or Esc to go back: ${typed}`);
     else {
-      if (running) parts.push(dim(`Running the checks…${progress ? ` ${progress}` : ''}`));
+      if (running) parts.push(dim(`Running the checks…${checkStatus ? ` ${checkStatus}` : ''}`));
       else if (lastRun) parts.push(formatRun(current, lastRun, { hint: false }));
       if (lastRun?.outcome === 'passed' && !running) parts.push('', green(bold('Lesson passed. Press n for the next one.')));
       if (extra) parts.push('', extra);
@@ -123,12 +123,12 @@ async function interactive(initial: Lesson, lessons: Lesson[]): Promise<void> {
       return;
     }
     running = true;
-    progress = '';
+    checkStatus = '';
     render();
     do {
       rerun = false;
       lastRun = await runFor(current, (p) => {
-        progress = progressText(p);
+        checkStatus = progressText(p);
         render();
       });
     } while (rerun);
