@@ -3,7 +3,8 @@
 import { experiment, ms, quick } from '../../../tool/experiments/kit.ts';
 
 const exp = experiment('Does taking tasks from the front of an array with shift() stay fast as the queue grows?');
-const sizes = quick ? [10_000, 30_000] : [10_000, 20_000, 30_000, 40_000];
+// Quick mode keeps the two ends: at 30,000 the cliff is only starting on some Node versions.
+const sizes = quick ? [10_000, 40_000] : [10_000, 20_000, 30_000, 40_000];
 const rounds = 3;
 
 /** Drains a queue of n tasks with Array#shift(), as the document's processQueue() does. */
