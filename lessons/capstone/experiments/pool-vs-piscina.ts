@@ -56,6 +56,9 @@ exp.claim(
   `the CPU-bound batch on ${o.threads} threads takes no longer than on one thread, give or take 50%`,
   m(`cpu ${ours.name}`) <= 1.5 * m('cpu single thread'),
   `${m(`cpu ${ours.name}`).toFixed(0)} ms against ${m('cpu single thread').toFixed(0)} ms on one thread (ideal: half of that)`,
+  // Two threads against one is a question of free cores: on a machine others keep busy, the pool's
+  // two threads get less than two cores' worth, and the comparison says nothing about the pool.
+  { needsIdleCores: true },
 );
 exp.note(`End of run: 1-minute load average ${loadavg()[0]!.toFixed(2)}. The full-size benchmark with its goals: npm run bench.`);
 exp.done();
