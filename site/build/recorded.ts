@@ -1,9 +1,8 @@
 // Recorded experiment runs (lessons/<id>/recorded/<name>.json), shown with the machine they came
 // from and the command that re-runs them. Nothing here types a measurement by hand.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Lesson } from '../../tool/lessons.ts';
-import { otherNodeRecords } from '../../tool/experiments/records.ts';
+import { otherNodeRecords, recordFile } from '../../tool/experiments/records.ts';
 import { command } from './highlight.ts';
 import { esc, formatDate } from './html.ts';
 import { renderTimeline, timelinesOf } from './timeline.ts';
@@ -21,7 +20,7 @@ export interface RecordedRun {
 }
 
 export function loadRecord(lesson: Lesson, name: string): RecordedRun | undefined {
-  return readRecord(join(lesson.dir, 'recorded', `${name}.json`));
+  return readRecord(recordFile(lesson, name));
 }
 
 function readRecord(file: string): RecordedRun | undefined {

@@ -13,11 +13,14 @@ export const nodeMajor = (version: string): number => Number(/^v?(\d+)/.exec(ver
 
 export const recordedDir = (lesson: Lesson) => join(lesson.dir, 'recorded');
 
-/** The file a run of `name` recorded on `nodeVersion` goes to. */
-export function recordFile(lesson: Lesson, name: string, nodeVersion = process.version): string {
+/** The file a run of `name` recorded on `nodeVersion` goes to (by default, the main record's). */
+export function recordFile(lesson: Lesson, name: string, nodeVersion = `v${primaryNodeMajor}`): string {
   const major = nodeMajor(nodeVersion);
   return join(recordedDir(lesson), major === primaryNodeMajor ? `${name}.json` : `${name}.node${major}.json`);
 }
+
+/** The experiment a record file under recorded/ belongs to, whatever Node it was recorded on. */
+export const experimentOfRecord = (file: string): string => file.replace(/(\.node\d+)?\.json$/, '');
 
 /** The runs of `name` recorded on other Node majors than the primary one, oldest major first. */
 export function otherNodeRecords(lesson: Lesson, name: string): { major: number; file: string }[] {

@@ -66,7 +66,7 @@ export async function runExperiment(
 
 function saveRecord(lesson: Lesson, run: ExperimentRun): string {
   mkdirSync(recordedDir(lesson), { recursive: true });
-  const file = recordFile(lesson, run.experiment);
+  const file = recordFile(lesson, run.experiment, process.version);
   const entry = {
     experiment: run.experiment,
     command: `npm run experiment -- ${lesson.id} ${run.experiment}`,

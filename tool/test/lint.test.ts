@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { languageOf } from '../../site/build/highlight.ts';
 import { allLessons, lessonsRoot, projectRoot, tracks, type QuizItem } from '../lessons.ts';
 import { solutionsRoot } from '../workspace.ts';
-import { nodeMajor, otherNodeRecords, primaryNodeMajor } from '../experiments/records.ts';
+import { experimentOfRecord, nodeMajor, otherNodeRecords, primaryNodeMajor, recordFile } from '../experiments/records.ts';
 
 const lessons = allLessons();
 const seeds = join(projectRoot, '..', 'shared', 'seeds');
@@ -90,7 +90,7 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
     const readme = readFileSync(join(lesson.dir, 'README.md'), 'utf8');
     const scripts = Object.keys((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: object }).scripts);
     for (const [, name = ""] of readme.matchAll(/\{\{recorded: ([\w-]+)\}\}/g)) {
-      const file = join(lesson.dir, 'recorded', `${name}.json`);
+      const file = recordFile(lesson, name);
       expect(existsSync(file), `recorded/${name}.json (npm run experiment -- ${lesson.id} ${name} --record)`).toBe(true);
       const runs = [{ file, major: primaryNodeMajor }, ...otherNodeRecords(lesson, name)];
       for (const run of runs) {
@@ -111,7 +111,7 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
   test('every recorded run belongs to an experiment or script the lesson still has', () => {
     const shown = new Set([...readFileSync(join(lesson.dir, 'README.md'), 'utf8').matchAll(/\{\{recorded: ([\w-]+)\}\}/g)].map((m) => m[1]));
     for (const file of filesUnder(join(lesson.dir, 'recorded'))) {
-      const name = file.replace(/(\.node\d+)?\.json$/, '');
+      const name = experimentOfRecord(file);
       expect(lesson.experiments.includes(`${name}.ts`) || shown.has(name), `recorded/${file}: no experiment ${name}.ts and no {{recorded: ${name}}} in the text`).toBe(true);
     }
   });

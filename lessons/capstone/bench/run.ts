@@ -149,7 +149,7 @@ async function main(): Promise<number> {
       claims: rows.filter((r) => r.met !== undefined).map((r) => ({ claim: `${r.what}: ${r.goal}`, holds: r.met!, evidence: r.detail, checked: true })),
       output: printed.join('\n') + '\n',
     };
-    const file = recordFile(findLesson('capstone'), 'bench');
+    const file = recordFile(findLesson('capstone'), 'bench', process.version);
     writeFileSync(file, JSON.stringify(recorded, null, 2) + '\n');
     console.log(`\nRecorded to ${file}`);
   }
