@@ -127,7 +127,7 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
       stuck = {
         check: current?.name,
         seconds: Math.round(elapsed / 1000),
-        reason: `did not finish within the ${limitMs / 1000} s bound for this lesson${current ? ` (it was in the check "${current.name}")` : ''}`,
+        reason: `did not finish within the ${limitMs / 1000} s bound for this lesson ${current ? `(it was in the check "${current.name}")` : '(no check had started yet: loading took all of it)'}`,
       };
     }
     if (stuck) killTree(child.pid!);

@@ -286,7 +286,7 @@ function fromRun(
   } else if (run.stuck) {
     reason =
       o.bound < lessonTimeLimit(lesson) && /^did not finish within/.test(run.stuck.reason)
-        ? `did not finish within the ${o.bound} s left of the submission's ${o.s.timeLimitSeconds} s bound${run.stuck.check ? ` (it was in the check "${run.stuck.check}")` : ''}`
+        ? `did not finish within the ${o.bound} s left of the submission's ${o.s.timeLimitSeconds} s bound ${run.stuck.check ? `(it was in the check "${run.stuck.check}")` : '(no check had started yet: loading took all of it)'}`
         : run.stuck.reason;
   }
   const stopped = overMemory || run.outcome === 'stuck';

@@ -397,7 +397,8 @@ describe('npm run grade on a small class', () => {
     const erin = (JSON.parse(readFileSync(join(tmp, 'erin-reports/grades.json'), 'utf8')) as ClassReport).submissions[0]!;
     expect(erin.hitBound).toBe(true);
     expect(erin.lessons[0]!.status).toBe('stopped');
-    expect(erin.lessons[0]!.reason).toMatch(/^did not finish within the 6 s left of the submission's 6 s bound \(it was in the check "/);
+    // Under load, loading alone can use up 6 s; the reason says so rather than naming no check.
+    expect(erin.lessons[0]!.reason).toMatch(/^did not finish within the 6 s left of the submission's 6 s bound \((it was in the check "|no check had started yet: loading took all of it\))/);
     expect(erin.lessons[0]!.seconds).toBeLessThan(20);
     expect(bounded.stdout).toContain('Stopped at a bound: erin (why-pools).');
   });
