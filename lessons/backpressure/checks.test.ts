@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { disposeAfter, lessonUnderTest, watchThreads, stillPending, within , type Settled } from '../../tool/harness/index.ts';
 import type { Task } from './fixtures/task-worker.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -27,11 +27,11 @@ async function pool(size: number, maxQueue?: number): Promise<Pool> {
   return disposeAfter(new WorkerPool(lesson.fixture('task-worker.ts'), options));
 }
 
-type Outcome = { settled: false } | { settled: true; value?: unknown; error?: unknown };
+type Outcome = Settled;
 const errorOf = (r: Outcome) => (r.settled && 'error' in r ? r.error : undefined);
 /** What a task settled with, in full: its value, or its error's message and code. */
 const outcome = (r: Outcome): string => {
-  if (!r.settled) return 'still pending';
+  if (!r.settled) return stillPending(r);
   const error = errorOf(r) as { message?: string; code?: unknown } | undefined;
   if (error === undefined) return `resolved with ${JSON.stringify(r.value)}`;
   return `rejected${error.code === undefined ? '' : ` (code ${String(error.code)})`}: ${error.message ?? String(error)}`;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, onTestFinished, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, onTestFinished, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import { census, hang, newGate, newStartLog, openGate, reply, startedTags, type Census, type Task } from './fixtures/tasks.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -63,7 +63,7 @@ const submit = (p: Pool, task: Task, options?: RunOptions, ms = SETTLE_MS) => wi
 
 type Outcome = Awaited<ReturnType<typeof within>>;
 const outcome = (r: Outcome) => {
-  if (!r.settled) return 'still pending';
+  if (!r.settled) return stillPending(r);
   if ('error' in r && r.error !== undefined) {
     const e = r.error as Error & { code?: unknown };
     return `rejected: ${e?.name ?? 'non-Error'}${e?.code !== undefined ? ` (${String(e.code)})` : ''}: ${e?.message ?? String(r.error)}`;

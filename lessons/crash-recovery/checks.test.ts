@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import type { CrashTask } from './fixtures/crash-worker.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -28,7 +28,7 @@ const reply = (value: unknown, delayMs?: number): CrashTask => ({ do: 'reply', v
 type Outcome = Awaited<ReturnType<typeof within>>;
 const outcome = (r: Outcome) =>
   !r.settled
-    ? 'still pending'
+    ? stillPending(r)
     : 'error' in r && r.error !== undefined
       ? `rejected: ${(r.error as Error)?.message ?? String(r.error)}`
       : `resolved with ${JSON.stringify(r.value)}`;

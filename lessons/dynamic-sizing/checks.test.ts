@@ -1,5 +1,5 @@
 import { expect, onTestFinished, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import { hang, newGate, newStartLog, openGate, reply, startedTags, type Task } from './fixtures/log.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -31,7 +31,7 @@ const submit = (p: Pool, task: Task, options?: { timeout?: number }, ms = SETTLE
 
 type Outcome = Awaited<ReturnType<typeof within>>;
 const outcome = (r: Outcome) => {
-  if (!r.settled) return 'still pending';
+  if (!r.settled) return stillPending(r);
   if ('error' in r && r.error !== undefined) {
     const e = r.error as Error;
     return `rejected: ${e?.name ?? 'non-Error'}: ${e?.message ?? String(r.error)}`;

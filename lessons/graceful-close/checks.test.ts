@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch , type Settled } from '../../tool/harness/index.ts';
 import { runScript } from './fixtures/run-script.ts';
 import type { Task } from './fixtures/task-worker.ts';
 
@@ -24,10 +24,10 @@ async function pool(size: number): Promise<Pool> {
   return disposeAfter(new WorkerPool(lesson.fixture('task-worker.ts'), { size }));
 }
 
-type Outcome = { settled: false } | { settled: true; value?: unknown; error?: unknown };
+type Outcome = Settled;
 const errorOf = (r: Outcome) => (r.settled && 'error' in r ? (r.error as { message?: string; code?: unknown } | undefined) : undefined);
 const outcome = (r: Outcome): string => {
-  if (!r.settled) return 'still pending';
+  if (!r.settled) return stillPending(r);
   const error = errorOf(r);
   if (error === undefined) return `resolved with ${JSON.stringify(r.value)}`;
   return `rejected${error.code === undefined ? '' : ` (code ${String(error.code)})`}: ${error.message ?? String(error)}`;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test, vi } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, projectRoot, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, projectRoot, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import { hang, newGate, newStartLog, openGate, reply, startedTags, type Task } from './fixtures/log.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -44,7 +44,7 @@ const submit = (p: Pool, task: Task, options?: RunOptions, ms = SETTLE_MS) => wi
 
 type Outcome = Awaited<ReturnType<typeof within>>;
 const outcome = (r: Outcome) => {
-  if (!r.settled) return 'still pending';
+  if (!r.settled) return stillPending(r);
   if ('error' in r && r.error !== undefined) {
     const e = r.error as Error;
     return `rejected: ${e?.name ?? 'non-Error'}: ${e?.message ?? String(r.error)}`;

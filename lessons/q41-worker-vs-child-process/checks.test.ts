@@ -1,7 +1,7 @@
 // Checks for Q41: measuring a worker thread against a forked child process, leaving nothing running.
 // Every worker and child runs fixtures/ready.mjs (or a file that is missing, or one that exits at once).
 import { expect, test } from 'vitest';
-import { lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { lessonUnderTest, watchThreads, stillPending, within } from '../../tool/harness/index.ts';
 
 interface MemoryPerUnit {
   workerBytes: number;
@@ -23,7 +23,7 @@ const load = () => lesson.load<MeasureModule>('measure.ts');
 type Outcome = Awaited<ReturnType<typeof within>>;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const show = (o: Outcome): string =>
-  !o.settled ? 'still pending' : 'error' in o && o.error !== undefined ? `rejected: ${messageOf(o.error)}` : `resolved with ${JSON.stringify(o.value)}`;
+  !o.settled ? stillPending(o) : 'error' in o && o.error !== undefined ? `rejected: ${messageOf(o.error)}` : `resolved with ${JSON.stringify(o.value)}`;
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const MB = 1024 * 1024;
 

@@ -2,7 +2,7 @@
 // of dropping them, survives workers that throw or exit, enforces timeouts, and shuts down cleanly.
 // Every task goes to fixtures/task-worker.ts; fixtures/tasks.ts says what each task makes it do.
 import { expect, onTestFinished, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within , type Settled } from '../../tool/harness/index.ts';
 import {
   echo,
   exiting,
@@ -32,7 +32,7 @@ async function newPool(size: number): Promise<Pool> {
 }
 
 /** How a task ended, or that it had not ended after `ms`. Starts watching at once, so no rejection goes unhandled. */
-type Outcome = { settled: false } | { settled: true; value?: unknown; error?: unknown };
+type Outcome = Settled;
 const outcome = (ms: number, task: Promise<unknown>): Promise<Outcome> => within(ms, task);
 
 const rejected = (o: Outcome) => o.settled && 'error' in o;
@@ -42,14 +42,14 @@ const valueOf = (o: Outcome): unknown => (o.settled && 'value' in o ? (o.value a
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 /** Says in words how a task ended: "resolved with 3", "rejected: boom", "still pending". */
 const show = (o: Outcome): string =>
-  !o.settled ? 'still pending' : 'error' in o ? `rejected: ${messageOf(o.error)}` : `resolved with ${JSON.stringify(valueOf(o))}`;
+  !o.settled ? stillPending(o) : 'error' in o ? `rejected: ${messageOf(o.error)}` : `resolved with ${JSON.stringify(valueOf(o))}`;
 
 test('100 tasks on a pool of 4 all resolve, each with its own result', async () => {
   const pool = await newPool(4);
   const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => outcome(8000, pool.execute(echo(i, 2)))));
   const own = outcomes.filter((o, i) => fulfilled(o) && valueOf(o) === i).length;
   const firstBad = outcomes.findIndex((o, i) => !(fulfilled(o) && valueOf(o) === i));
-  expect(own, `tasks that resolved with their own result (task ${firstBad + 1} ${show(outcomes[firstBad] ?? { settled: false })})`).toBe(100);
+  expect(own, `tasks that resolved with their own result (${firstBad < 0 ? 'all of them' : `task ${firstBad + 1} ${show(outcomes[firstBad]!)}`})`).toBe(100);
 });
 
 test('on a pool of 1, tasks run in the order they were submitted', async () => {

@@ -2,7 +2,7 @@
 // job is done, and a pool in which a reply can only settle the task it answers, with no listener
 // piling up on its workers. Workers: fixtures/job-worker.ts (spawner), fixtures/task-worker.ts (pool).
 import { expect, onTestFinished, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import type { Job } from './fixtures/job-worker.ts';
 import type { TaskData } from './fixtures/task-worker.ts';
 
@@ -33,7 +33,7 @@ type Outcome = Awaited<ReturnType<typeof within>>;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 /** "resolved with 3", "rejected: boom", "still pending". */
 const show = (o: Outcome): string =>
-  !o.settled ? 'still pending' : 'error' in o && o.error !== undefined ? `rejected: ${messageOf(o.error)}` : `resolved with ${JSON.stringify(o.value)}`;
+  !o.settled ? stillPending(o) : 'error' in o && o.error !== undefined ? `rejected: ${messageOf(o.error)}` : `resolved with ${JSON.stringify(o.value)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The most 'message' listeners on any worker thread still alive. */
 const mostMessageListeners = (threads: ThreadWatch) =>

@@ -3,7 +3,7 @@
 // byte in place and transfers the view it received back, so a result also shows what it was sent.
 import { expect, test } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within } from '../../tool/harness/index.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
 
@@ -32,7 +32,7 @@ function attempt(pool: Pool, data: Uint8Array, ms = 5000): Promise<Outcome> {
 const valueOf = (o: Outcome): Uint8Array | undefined => (o.settled && 'value' in o ? o.value : undefined);
 const show = (o: Outcome): string =>
   !o.settled
-    ? 'still pending'
+    ? stillPending(o)
     : 'error' in o && o.error !== undefined
       ? `rejected: ${(o.error as Error).message}`
       : `resolved with ${describe(o.value)}`;
@@ -127,7 +127,7 @@ test('close() rejects the tasks still waiting and ends every worker the pool sta
   const closed = await within(3000, pool.close());
   expect(closed.settled, 'close() settled within 3 s').toBe(true);
   const outcomes = (await Promise.all(waiting)).map(show);
-  expect(outcomes.filter((o) => o === 'still pending'), 'tasks still pending after close()').toEqual([]);
+  expect(outcomes.filter((o) => o.startsWith('still pending')), 'tasks still pending after close()').toEqual([]);
   await eventually(() => threads.workersAlive === 0, 'every worker to exit after close()').catch(() => {});
   expect(threads.workersAlive, 'workers still running after close()').toBe(0);
   expect(threads.workersCreated, 'workers started by a pool of 2').toBe(2);

@@ -2,7 +2,7 @@
 // error, whatever way the worker ends, and leaves no thread behind. The workers are
 // fixtures/document-worker.ts (the document's) and fixtures/scenario-worker.ts (every other way).
 import { expect, test } from 'vitest';
-import { eventually, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { eventually, lessonUnderTest, watchThreads, stillPending, within } from '../../tool/harness/index.ts';
 import type { Scenario } from './fixtures/scenario-worker.ts';
 
 type RunWorker = (file: string | URL, data: unknown, options?: { timeout?: number }) => Promise<unknown>;
@@ -18,7 +18,7 @@ async function attempt(ms: number, file: string, data: unknown, options?: { time
     return `threw synchronously: ${error instanceof Error ? error.message : String(error)}`;
   }
   const o = await within(ms, promise);
-  if (!o.settled) return 'still pending';
+  if (!o.settled) return stillPending(o);
   if ('error' in o && o.error !== undefined) return `rejected: ${o.error instanceof Error ? o.error.message : `a non-Error ${JSON.stringify(o.error)}`}`;
   return `resolved with ${JSON.stringify(o.value)}`;
 }

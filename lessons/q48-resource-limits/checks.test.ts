@@ -1,5 +1,5 @@
 import { chai, expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import type { MemoryTask } from './fixtures/memory-worker.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -27,7 +27,7 @@ const submit = (p: Pool, task: MemoryTask) => within(SETTLE_MS, p.run(task));
 type Outcome = Awaited<ReturnType<typeof within>>;
 const errorOf = (r: Outcome) => (r.settled && 'error' in r ? (r.error as (Error & { code?: unknown }) | undefined) : undefined);
 const outcome = (r: Outcome) => {
-  if (!r.settled) return 'still pending';
+  if (!r.settled) return stillPending(r);
   const error = errorOf(r);
   if (error !== undefined) return `rejected: ${error?.message ?? String(error)}${error?.code ? ` (code ${String(error.code)})` : ''}`;
   return `resolved with ${JSON.stringify((r as { value?: unknown }).value)}`;
@@ -113,7 +113,7 @@ test('close() ends every worker the pool started, and leaves no task pending', a
   await new Promise((r) => setTimeout(r, 100));
   const closed = await within(3000, p.close());
   expect(closed.settled, 'close() settled within 3 s').toBe(true);
-  const left = (await Promise.all([running, ...queued])).map(outcome).filter((o) => o === 'still pending');
+  const left = (await Promise.all([running, ...queued])).map(outcome).filter((o) => o.startsWith('still pending'));
   expect(left, 'tasks still pending after close()').toEqual([]);
   await eventually(() => threads.workersAlive === 0, 'every worker to exit after close()').catch(() => {});
   expect(threads.workersAlive, 'workers still running after close()').toBe(0);

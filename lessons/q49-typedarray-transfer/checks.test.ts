@@ -2,7 +2,7 @@
 // Float32Array to one worker and resolves with the samples normalized (the loudest becomes 1 or -1).
 // The worker is the learner's own audio-worker.ts, started by the AudioProcessor.
 import { expect, onTestFinished, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within } from '../../tool/harness/index.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
 
@@ -29,7 +29,7 @@ function attempt(processor: Processor, samples: Float32Array, ms = 5000): Promis
 }
 const show = (o: Outcome): string =>
   !o.settled
-    ? 'still pending'
+    ? stillPending(o)
     : 'error' in o && o.error !== undefined
       ? `rejected: ${(o.error as Error).message}`
       : `resolved with ${o.value instanceof Float32Array ? `[${[...o.value].map((v) => +v.toFixed(4)).join(', ')}]` : String(o.value)}`;

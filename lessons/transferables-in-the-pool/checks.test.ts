@@ -5,7 +5,7 @@
 // back, so a result shows exactly the memory the worker was given.
 import { expect, test } from 'vitest';
 import { MessageChannel, type TransferListItem } from 'node:worker_threads';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within } from '../../tool/harness/index.ts';
 import type { XorTask } from './fixtures/xor-worker.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -44,7 +44,7 @@ function attempt(call: () => Promise<unknown>, ms = SETTLE_MS): Promise<Outcome>
 const valueOf = (o: Outcome): unknown => (o.settled && 'value' in o ? o.value : undefined);
 const show = (o: Outcome): string =>
   !o.settled
-    ? 'still pending'
+    ? stillPending(o)
     : 'error' in o && o.error !== undefined
       ? `rejected: ${(o.error as Error)?.message ?? String(o.error)}`
       : `resolved with ${describe(o.value)}`;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, within } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within } from '../../tool/harness/index.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
 
@@ -15,7 +15,7 @@ async function pool(worker: string, size: number): Promise<Pool> {
 }
 
 const outcome = (r: Awaited<ReturnType<typeof within>>) =>
-  !r.settled ? 'still pending' : 'error' in r && r.error !== undefined ? `rejected: ${(r.error as Error).message}` : `resolved with ${JSON.stringify(r.value)}`;
+  !r.settled ? stillPending(r) : 'error' in r && r.error !== undefined ? `rejected: ${(r.error as Error).message}` : `resolved with ${JSON.stringify(r.value)}`;
 
 test('100 tasks on 4 workers all resolve, each with its own result', async () => {
   const p = await pool('square-worker.ts', 4);

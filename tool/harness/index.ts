@@ -90,14 +90,14 @@ export async function eventually(predicate: () => boolean, what: string, ms = 30
   }
 }
 
+/** How a promise stood when a check stopped waiting for it. */
+export type Settled<T = unknown> = { settled: true; value?: T; error?: unknown } | { settled: false; waitedMs: number };
+
 /** Settles a promise or gives up after `ms`, telling which. Checks use it instead of hanging. */
-export async function within<T>(
-  ms: number,
-  promise: Promise<T>,
-): Promise<{ settled: true; value?: T; error?: unknown } | { settled: false }> {
+export async function within<T>(ms: number, promise: Promise<T>): Promise<Settled<T>> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ settled: false }>((r) => {
-    timer = setTimeout(() => r({ settled: false }), ms);
+  const timeout = new Promise<{ settled: false; waitedMs: number }>((r) => {
+    timer = setTimeout(() => r({ settled: false, waitedMs: ms }), ms);
   });
   try {
     return await Promise.race([
@@ -110,6 +110,14 @@ export async function within<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * "still pending after 2 s": a learner reading a failed check should know the check waited,
+ * and how long, before deciding the task would never settle.
+ */
+export function stillPending(o: { waitedMs: number }): string {
+  return `still pending after ${o.waitedMs >= 1000 ? `${+(o.waitedMs / 1000).toFixed(1)} s` : `${o.waitedMs} ms`}`;
 }
 
 export { onTestFinished };
