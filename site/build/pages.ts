@@ -434,7 +434,7 @@ export function answerKeyPage(site: Site): Page {
                   })
                   .join('');
                 return `<li class="key-item"><p class="key-question">${p.question} <span class="muted">(${esc(p.source)})</span></p>
-<ul class="key-options">${p.options.map((o) => `<li class="${right.includes(o.key) ? 'is-answer' : ''}${documentWrong(o.key) ? ' is-document' : ''}"><span class="opt-key">${esc(o.key)}</span> ${o.html}${o.key === p.answer ? ' <strong class="key-mark">answer</strong>' : p.alsoRight.includes(o.key) ? ' <strong class="key-mark key-mark-also">true as well</strong>' : ''}${documentWrong(o.key) ? ' <strong class="key-mark key-mark-doc">the document says</strong>' : ''}</li>`).join('')}</ul>
+<ul class="key-options">${p.options.map((o) => `<li class="${right.includes(o.key) ? 'is-answer' : ''}${documentWrong(o.key) ? ' is-document' : ''}"><span class="opt-key">${esc(o.key)}</span><span class="opt-text">${o.html}${o.key === p.answer ? ' <strong class="key-mark">answer</strong>' : p.alsoRight.includes(o.key) ? ' <strong class="key-mark key-mark-also">true as well</strong>' : ''}${documentWrong(o.key) ? ' <strong class="key-mark key-mark-doc">the document says</strong>' : ''}</span></li>`).join('')}</ul>
 ${p.corrects && item.correction ? `<div class="correction">${renderMarkdown(item.correction).html}</div>` : ''}
 <div class="explanation">${renderMarkdown(item.explanation).html}</div>
 ${claims ? `<div class="key-evidence"><span class="evidence-label">Evidence</span><ul>${claims}</ul></div>` : ''}</li>`;

@@ -63,7 +63,6 @@ export function initQuizMode(): void {
   let index = 0;
   let results: Result[] = [];
   let seconds = 0;
-  let left = 0;
   let timer: number | undefined;
   let startedAt = 0;
 
@@ -108,9 +107,10 @@ ${item.code}
     $('[data-quit]', run!)?.addEventListener('click', finish);
     $<HTMLButtonElement>('.quiz-option button', run!)?.focus({ preventScroll: true });
     if (seconds) {
-      left = seconds;
+      // Counted from a deadline, not by ticks: a browser slows the timers of a tab in the background.
+      const deadline = Date.now() + seconds * 1000;
       timer = window.setInterval(() => {
-        left -= 1;
+        const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
         const t = $('.qm-timer', run!);
         if (t) {
           t.textContent = clock(left);

@@ -270,6 +270,49 @@ describe.skipIf(!haveChromium)(`the site in Chromium${haveChromium ? '' : ` (ski
     await page.close();
   });
 
+  test('on a phone (360 px wide) no page scrolls sideways, and the menu opens the lessons and quiz mode', async () => {
+    const page = await open(live.url + 'index.html');
+    await page.setViewportSize({ width: 360, height: 780 });
+    const paths = ['index.html', 'quiz.html', 'answer-key.html', 'present/index.html', 'present/questions.html', ...lessons.map((l) => `lessons/${l.id}.html`)];
+    const wide: string[] = [];
+    for (const path of paths) {
+      await page.goto(live.url + path);
+      // Code and tables may scroll inside their own boxes; the page itself must not.
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 360) wide.push(`${path}: ${width} px`);
+    }
+    expect(wide, 'pages wider than the phone').toEqual([]);
+    // The presenter's bar is fixed to the screen: what does not fit is cut off rather than scrolled to.
+    await page.goto(live.url + 'present/questions.html');
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll('.presenter-bar > *')].filter((e) => e.checkVisibility() && e.getBoundingClientRect().right > innerWidth).map((e) => e.textContent),
+    );
+    expect(cut, 'presenter controls cut off at the right edge').toEqual([]);
+    await page.goto(`${live.url}lessons/${lessons[0]!.id}.html`);
+    expect(await page.locator('.sidebar').isVisible(), 'the sidebar before the menu is opened').toBe(false);
+    await page.locator('.menu-button').click();
+    await page.getByRole('link', { name: 'Quiz mode' }).last().click();
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Quiz mode');
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('a timed question whose time runs out counts as missed, says so, and is reviewed as unanswered', async () => {
+    const page = await open(live.url + 'quiz.html?timed=30');
+    // The page's clock is under the test's control: 31 s pass without waiting for them.
+    await page.clock.install();
+    await page.reload();
+    await page.locator('.qm-setup button[type=submit]').click();
+    await expect.poll(() => page.locator('.qm-timer').textContent()).toBe('0:30');
+    await page.clock.runFor(31_000);
+    await expect.poll(() => page.locator('.qm-feedback .quiz-verdict').textContent()).toMatch(/^Time is up\. The answer is /);
+    expect(await page.locator('.quiz-option button:enabled').count(), 'options still open after the time ran out').toBe(0);
+    await page.locator('[data-quit]').click();
+    await expect.poll(() => page.locator('.qm-review-item .qm-yours').first().textContent()).toBe('No answer in time.');
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
   test('presenter view steps through sections and questions with the keyboard and reveals answers', async () => {
     const lesson = lessons.find((l) => l.quiz.length > 0 && existsSync(join(l.dir, 'README.md'))) ?? lessons.find((l) => l.quiz.length > 0);
     if (!lesson) return;
