@@ -1,10 +1,10 @@
 // The workbook's command line. Each command is a thin layer over one module.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
 import { checkLesson } from './check/command.ts';
 import { parseOptions, runCommand } from './command.ts';
-import { formatRun, terminalProgress } from './check/format.ts';
+import { formatRun, terminalProgress, yellow } from './check/format.ts';
 import { runChecks } from './check/run.ts';
 import { runExperiment } from './experiments/run.ts';
 import { revealNextHint } from './hints.ts';
@@ -53,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // A word too many is more likely a typo than something to ignore.
+  const takes: Record<string, string[]> = { init: [], start: [], list: [], check: ['a lesson'], hint: ['a lesson'], solution: ['a lesson'], reset: ['a lesson'], experiment: ['a lesson', 'an experiment'] };
+  const expected = takes[command];
+  if (expected && positionals.length > expected.length)
+    throw new UserError(`'${positionals[expected.length]}' is one word too many: npm run ${command} takes ${expected.length ? expected.join(' and ') : 'no names'}. \`npm run check -- --help\` lists the commands.`);
   const lessonNamed = (query = positionals[0]) => findLesson(query ?? readProgress().current);
 
   switch (command) {
@@ -72,7 +77,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check': {
       const lesson = lessonNamed();
-      fillWorkspace([lesson]);
+      const created = fillWorkspace([lesson]);
+      // A learner who moved or deleted their file should hear that the starter took its place.
+      for (const file of created) console.log(yellow(`${file} was missing, so the starter was copied there.`));
       const targetDir = resolveTarget(lesson, values);
       if (lesson.files.length === 0) {
         console.log(`${lesson.title} has no exercise to check. Run its experiments: npm run experiment -- ${lesson.id}`);
@@ -123,7 +130,8 @@ async function showSolution(lesson: Lesson, confirmed: boolean): Promise<number>
   updateProgress((p) => void (lessonProgress(p, lesson.id).solutionShown = true));
   for (const file of lesson.files) {
     const path = solutionFile(lesson, file);
-    console.log(`\n── ${relative(projectRoot, path)} (yours: ${relative(projectRoot, exerciseFile(lesson, file))}) ──\n`);
+    const yours = exerciseFile(lesson, file);
+    console.log(`\n── ${relative(projectRoot, path)} (${existsSync(yours) ? `yours: ${relative(projectRoot, yours)}` : `you have no ${relative(projectRoot, yours)}`}) ──\n`);
     console.log(readFileSync(path, 'utf8'));
   }
   return 0;

@@ -12,5 +12,6 @@ export function revealNextHint(lesson: Lesson): string {
   });
   const tiers = lesson.hints.slice(0, shown).map((text, i) => `Hint ${i + 1} of ${lesson.hints.length}:\n${text}`);
   const more = shown < lesson.hints.length ? 'Ask again for the next hint.' : 'That was the last hint. The reference solution is one step further: npm run solution -- ' + lesson.id;
-  return [...tiers, more].join('\n\n');
+  // Named, because with no lesson given the hint is for the current one, which the learner may not have in mind.
+  return [`${lesson.title} (${lesson.id})`, ...tiers, more].join('\n\n');
 }

@@ -128,6 +128,28 @@ test('tasks that finish within their timeout resolve, and no worker is replaced'
   expect(threads.workersCreated, 'workers started').toBe(2);
 });
 
+test('a task that settles within its timeout leaves no timer behind', async () => {
+  const p = await pool({ size: 2 });
+  await submit(p, reply('warm-up'));
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const values = Array.from({ length: 20 }, (_, i) => i);
+  expect(await outcomes(values.map((i) => submit(p, reply(i), { timeout: 10_000 }))), 'what each task settled with').toBe(resolvedWith(...values));
+  await sleep(50);
+  expect(timers() - before, 'timers still active after 20 tasks with a 10 s timeout had settled').toBe(0);
+});
+
+test("a settled task's timeout never fires: a longer task right after it, on the same worker, runs past that deadline and resolves", async () => {
+  const threads = watchThreads();
+  const p = await pool({ size: 1 });
+  await submit(p, reply('warm-up')); // the worker is up: its start-up must not count against the 300 ms
+  expect(outcome(await submit(p, reply('early'), { timeout: 300 })), 'a quick task with a 300 ms timeout').toBe(resolvedWith('early'));
+  expect(outcome(await submit(p, reply('longer', { delayMs: 700 }), { timeout: 5000 })), 'a 700 ms task with a 5 s timeout, sent right after it').toBe(
+    resolvedWith('longer'),
+  );
+  expect(threads.workersCreated, 'workers started (1 means none was stopped)').toBe(1);
+});
+
 test('a timeout that is not a positive number of ms, or too large for a timer, is refused with a RangeError', async () => {
   const { WorkerPool } = await lesson.load<PoolModule>('pool.ts');
   const threads = watchThreads();

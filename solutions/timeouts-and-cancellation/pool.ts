@@ -2,7 +2,7 @@
 // crash recovery and graceful close. Read lessons/timeouts-and-cancellation/README.md for the why.
 //
 // The rules it keeps:
-// - A timeout limits how long a task may RUN: the clock starts when a worker takes the task, not
+// - A timeout limits how long a task may RUN: the clock starts when the pool hands the task to a worker, not
 //   when run() is called. Waiting in the queue never counts against it. (For a deadline that
 //   covers waiting too, pass `signal: AbortSignal.timeout(ms)`.)
 // - A task that runs past its timeout is rejected with a TimeoutError, and its worker is
@@ -277,7 +277,8 @@ export class WorkerPool {
       const task = this.#queue.shift()!;
       slot.task = task;
       task.slot = slot;
-      // The timeout limits running time: its clock starts now, as the worker takes the task.
+      // The timeout limits running time: its clock starts now, as the worker takes the task (a worker
+      // still starting up gets it at once, so its start-up counts too).
       if (task.timeout !== Infinity) task.timer = setTimeout(() => this.#stop(task, new TimeoutError(task.timeout)), task.timeout);
       slot.worker.postMessage({ id: task.id, data: task.data }, task.transferList);
     }

@@ -108,7 +108,7 @@ export function experiment(question: string): Experiment {
       const checked = !(options.needsIdleCores && busy);
       claims.push({ claim, holds, evidence, checked });
       const mark = !checked ? '–' : holds ? '✓' : '✗';
-      const caveat = checked ? '' : ` (not counted: the machine was busy, load ${loadAtStart.toFixed(1)} on ${info.cores} cores, so it cannot show a parallel speed-up)`;
+      const caveat = checked ? '' : ` (not counted: the machine was busy, load ${loadAtStart.toFixed(1)} on ${info.cores} cores, and this claim needs idle cores to show)`;
       console.log(`  ${mark} ${claim}\n      ${evidence}${caveat}`);
       return holds;
     },

@@ -50,6 +50,25 @@ describe('bad input gets one clear sentence and exit code 2', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/frobnicate/);
   });
+  test('a word too many', () => {
+    for (const [args, says] of [
+      [['list', 'bogus'], /^'bogus' is one word too many: npm run list takes no names\./],
+      [['hint', 'why-pools', 'extra'], /^'extra' is one word too many: npm run hint takes a lesson\./],
+    ] as const) {
+      const r = cli(root, [...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(says);
+      oneSentence(r.stderr);
+    }
+  });
+});
+
+test('a check on a lesson whose exercise file is missing says the starter took its place', () => {
+  const file = join(root, 'exercises/why-pools/pool.ts');
+  rmSync(file);
+  const r = cli(root, ['check', 'why-pools']);
+  expect(r.stdout).toContain('exercises/why-pools/pool.ts was missing, so the starter was copied there.');
+  expect(existsSync(file)).toBe(true);
 });
 
 // The other commands, run in the project itself: each of these stops at its options, before it

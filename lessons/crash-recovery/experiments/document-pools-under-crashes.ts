@@ -103,6 +103,9 @@ async function runScenario(Pool: PoolClass, scenario: Scenario, patience = { tas
   let settledBeforeLate: string[] | undefined;
   if (scenario.lateTaskAfterMs !== undefined) {
     await sleep(scenario.lateTaskAfterMs);
+    // The late task is meant to find the replacement already started; under heavy load the crashed
+    // worker's 'exit', which starts it, can take longer than the pause.
+    await waitFor(() => workers().length > scenario.size, patienceMs);
     settledBeforeLate = [...order];
     others.push(track('e', pool.run(reply('e'))));
   }

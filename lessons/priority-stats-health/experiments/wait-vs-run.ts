@@ -68,8 +68,8 @@ exp.claim(
   rows.map((r) => `${r.n}: ${r.run.toFixed(1)} ms`).join(', '),
 );
 exp.claim(
-  "the queue shows up where it belongs, in the solution's avgWaitMs, and document 004's figure is about wait + run",
-  last.wait >= last.run * 4 && Math.abs(last.doc - (last.wait + last.run)) <= 0.5 * last.doc,
+  "the queue shows up where it belongs, in the solution's avgWaitMs, and document 004's figure is about wait + run (within a factor of 2: the two pools ran one after the other)",
+  last.wait >= last.run * 4 && Math.abs(last.doc - (last.wait + last.run)) <= 0.5 * Math.max(last.doc, last.wait + last.run),
   `${last.n} tasks: wait ${last.wait.toFixed(1)} ms + run ${last.run.toFixed(1)} ms vs the document's ${last.doc.toFixed(1)} ms`,
 );
 exp.done();

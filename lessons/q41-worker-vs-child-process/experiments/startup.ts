@@ -90,8 +90,8 @@ if (extraCerts)
         : `Here it made no clear difference (${ms(c)} with it, ${ms(plainChild)} without).`),
   );
 exp.claim(
-  "a child does not start ~15x slower than a worker, as the document's '~2ms vs ~30ms' says: a plain child starts within 2.5x of a worker",
-  plainChild < 2.5 * w,
+  "a child does not start ~15x slower than a worker, as the document's '~2ms vs ~30ms' says: a plain child starts within 5x of a worker (quiet, they are close; a busy machine slows a new process more than a new thread)",
+  plainChild < 5 * w,
   `plain child ${ms(plainChild)} against worker ${ms(w)}: ${(plainChild / w).toFixed(1)}x`,
 );
 exp.claim(

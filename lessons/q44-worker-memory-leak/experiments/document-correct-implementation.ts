@@ -125,14 +125,16 @@ exp.claim(
   `${skipped} of ${ticks} ticks skipped`,
 );
 exp.claim(
-  "no message is lost to process.exit(0): every worker that exited had delivered its 'Work done'",
-  workDone === exited && exited === started,
-  `${workDone} 'Work done' for ${exited} exits of ${started} workers`,
+  "no message is lost to process.exit(0): every worker that exited with code 0 had delivered its 'Work done'",
+  exited === started && (exitCodes['0'] ?? 0) > 0 && workDone === exitCodes['0'],
+  `${workDone} 'Work done' for ${exitCodes['0'] ?? 0} exits with code 0 (${exited} exits of ${started} workers)`,
 );
 exp.claim(
   'every terminate() found its worker already exited: it resolved with undefined and did nothing',
   terminateResults.length > 0 && terminateResults.every((r) => r === 'resolved with undefined'),
   `${onTime.length} called at 5 s, ${lateResults.length} called early: ${[...new Set(terminateResults)].join(', ') || 'none'}`,
+  // On a machine so busy that a worker's 1 s of work takes over 5 s, the timer does kill it mid-work.
+  { needsIdleCores: true },
 );
 exp.claim(
   'process.exit(0) is not what ends the worker: without it the worker ends too, at about the same time (within a factor of 2)',

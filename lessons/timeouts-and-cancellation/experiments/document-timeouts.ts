@@ -106,8 +106,9 @@ exp.claim(
 );
 exp.claim(
   'the solution rejects the stuck task with a TimeoutError, replaces its worker, and runs every other task',
-  /TimeoutError/.test(sol.stuck.text) && [...sol.queued, sol.later].every((s) => s.state === 'resolved') && sol.started === 6,
-  `stuck: ${sol.stuck.text}; tasks started: ${sol.started} of 6`,
+  // Whether the stuck task itself got to start is beside the point (under heavy load its 300 ms can run out first).
+  /TimeoutError/.test(sol.stuck.text) && [...sol.queued, sol.later].every((s) => s.state === 'resolved'),
+  `stuck: ${sol.stuck.text}; the other 5: ${count([...sol.queued, sol.later], 'resolved')} resolved; tasks started: ${sol.started} of 6`,
 );
 
 // Document 004 counts a task that its timeout rejected as completed, once its answer arrives late.

@@ -9,8 +9,8 @@
 //   new WorkerPool(file, { size, taskTimeout })   taskTimeout: the default limit on RUNNING time, in ms
 //   run(data, { timeout, signal, transferList })  timeout: this task's limit, overriding taskTimeout
 //
-// - A timeout limits how long a task may run: its clock starts when a worker takes the task, never
-//   while the task waits in the queue. A task that runs past it rejects with an error named
+// - A timeout limits how long a task may run: its clock starts when the pool hands the task to a
+//   worker, never while the task waits in the queue. A task that runs past it rejects with an error named
 //   'TimeoutError', and its worker is terminated (the 'exit' handler starts the replacement).
 // - An aborted signal rejects its task with an error named 'AbortError' (keep signal.reason as its
 //   `cause`): at once, starting nothing, if the signal is already aborted; by leaving the queue if
@@ -209,7 +209,8 @@ export class WorkerPool {
         queued: false,
       };
       // TODO 4: listen for the signal's 'abort': it calls this.#stop(task, new AbortError(signal.reason)).
-      // Many tasks may share one signal. (Node warns once more than 10 listeners sit on one signal.)
+      // Many tasks may share one signal. (Node 20 warns once more than 10 listeners sit on one signal;
+      // Node 24 no longer does, but the listeners pile up all the same.)
       this.#queue.push(task);
       this.#dispatch();
     });
