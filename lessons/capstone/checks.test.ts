@@ -204,6 +204,16 @@ test("waiting in the queue does not count against a task's timeout; the pool's t
   expect(outcome(await stuck), `a task that never answers, on a pool with taskTimeout ${taskTimeout} ms`).toMatch(/^rejected: TimeoutError/);
 }, LONG);
 
+test("a settled task's timeout never fires: a longer task right after it, on the same worker, runs past that deadline and resolves", async () => {
+  const count = threadCount();
+  const p = await pool({ size: 1 });
+  await submit(p, reply('warm-up')); // the worker is up: its start-up must not count against the timeout
+  expect(outcome(await submit(p, reply('early'), { timeout: TIMEOUT_MS })), `a quick task with a ${TIMEOUT_MS} ms timeout`).toBe('resolved with "early"');
+  const longer = submit(p, reply('longer', { delayMs: 3 * TIMEOUT_MS }), { timeout: 20 * TIMEOUT_MS });
+  expect(outcome(await longer), `a ${3 * TIMEOUT_MS} ms task with a ${20 * TIMEOUT_MS} ms timeout, sent right after it`).toBe('resolved with "longer"');
+  await expectWorkersStarted(count, 1, 'workers started (1 means none was stopped)');
+}, LONG);
+
 // ── Cancellation ──────────────────────────────────────────────────────────────────────────────
 
 test('aborting the signal of a queued task rejects it at once with an AbortError, and it never starts', async () => {
