@@ -145,6 +145,8 @@ ${item.code}
     const nextButton = $<HTMLButtonElement>('[data-next]', run!)!;
     nextButton.hidden = false;
     nextButton.focus({ preventScroll: true });
+    // The verdict can land below the fold (always so when the time runs out while the learner reads).
+    feedback.scrollIntoView({ block: 'nearest' });
   }
 
   function next(): void {
@@ -166,7 +168,7 @@ ${item.code}
     run!.hidden = true;
     result!.hidden = false;
     const pct = items.length ? Math.round((right / items.length) * 100) : 0;
-    result!.innerHTML = `<div class="qm-score-card"><p class="eyebrow">Your score</p><p class="qm-final" data-score="${right}/${items.length}"><strong>${right}</strong> of ${items.length} right</p><p class="muted">${pct}% · ${clock(took)} minutes${skipped ? ` · ${skipped} not reached` : ''}</p>
+    result!.innerHTML = `<div class="qm-score-card"><p class="eyebrow">Your score</p><p class="qm-final" data-score="${right}/${items.length}"><strong>${right}</strong> of ${items.length} right</p><p class="muted">${pct}% · time ${clock(took)}${skipped ? ` · ${skipped} not reached` : ''}</p>
 <div class="qm-actions"><button type="button" class="btn btn-brand" data-again>Try again, reshuffled</button><button type="button" class="btn" data-settings>Change the settings</button></div></div>
 ${missed.length ? `<h2>Review: the ${missed.length} you missed</h2><ol class="qm-review">${missed
       .map(

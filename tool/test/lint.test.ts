@@ -143,6 +143,8 @@ describe.each(lessons.map((l) => [l.id, l] as const))('%s', (_id, lesson) => {
       const keys = item.options.map((o) => o.key);
       expect(keys.length, `options of ${item.id}`).toBeGreaterThanOrEqual(2);
       expect(keys, `answer of ${item.id}`).toContain(item.answer);
+      // The source line is shown as plain text: Markdown there would show its backticks.
+      expect(item.source, `source of ${item.id}`).not.toMatch(/`/);
       if (item.documentAnswer !== undefined) expect(keys, `documentAnswer of ${item.id}`).toContain(item.documentAnswer);
       expect(optionalQuizFieldProblems(item), `alsoRight and codeLang of ${item.id}`).toEqual([]);
       // A document that picks an option which is true as well (alsoRight) is not wrong.

@@ -277,10 +277,20 @@ describe.skipIf(!haveChromium)(`the site in Chromium${haveChromium ? '' : ` (ski
     const wide: string[] = [];
     for (const path of paths) {
       await page.goto(live.url + path);
-      // Code and tables may scroll inside their own boxes; the page itself must not.
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      // Code and tables may scroll inside their own boxes; the page itself must not, with every
+      // hint, solution and folded part open and every hidden tier shown.
+      const width = await page.evaluate(() => {
+        for (const d of document.querySelectorAll('details')) d.open = true;
+        for (const e of document.querySelectorAll<HTMLElement>('main [hidden]')) e.hidden = false;
+        return document.documentElement.scrollWidth;
+      });
       if (width > 360) wide.push(`${path}: ${width} px`);
     }
+    await page.goto(`${live.url}lessons/${lessons[0]!.id}.html`);
+    await page.locator('.search-box input').fill('transfer');
+    await expect.poll(() => page.locator('.search-results').isVisible()).toBe(true);
+    const searching = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (searching > 360) wide.push(`search results open: ${searching} px`);
     expect(wide, 'pages wider than the phone').toEqual([]);
     // The presenter's bar is fixed to the screen: what does not fit is cut off rather than scrolled to.
     await page.goto(live.url + 'present/questions.html');
