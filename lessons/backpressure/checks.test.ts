@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, lessonUnderTest, watchThreads, stillPending, within , type Settled } from '../../tool/harness/index.ts';
+import { disposeAfter, lessonUnderTest, watchThreads, stillPending, within, type Settled } from '../../tool/harness/index.ts';
 import type { Task } from './fixtures/task-worker.ts';
 
 const lesson = lessonUnderTest(import.meta.url);

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch , type Settled } from '../../tool/harness/index.ts';
+import { activeTimers, disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch, type Settled } from '../../tool/harness/index.ts';
 import { runScript } from './fixtures/run-script.ts';
 import type { Task } from './fixtures/task-worker.ts';
 
@@ -92,12 +92,11 @@ test('close() waits without a timer: while it waits for a running task, the pool
   // Active timers in this thread: the check's own and vitest's are counted before and during
   // close() alike, so a count that stays higher during close() is a timer the pool started. The
   // least count of several samples ignores timers that only come and go.
-  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
   const leastOf = async (samples: number) => {
     let least = Infinity;
     for (let i = 0; i < samples && !taskDone; i++) {
       await new Promise((r) => setTimeout(r, 15));
-      if (!taskDone) least = Math.min(least, timers());
+      if (!taskDone) least = Math.min(least, activeTimers());
     }
     return least;
   };

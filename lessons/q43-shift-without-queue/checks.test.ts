@@ -2,7 +2,7 @@
 // of dropping them, survives workers that throw or exit, enforces timeouts, and shuts down cleanly.
 // Every task goes to fixtures/task-worker.ts; fixtures/tasks.ts says what each task makes it do.
 import { expect, onTestFinished, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within , type Settled } from '../../tool/harness/index.ts';
+import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type Settled } from '../../tool/harness/index.ts';
 import {
   echo,
   exiting,

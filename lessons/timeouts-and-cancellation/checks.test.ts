@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { expect, test } from 'vitest';
-import { disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
+import { activeTimers, disposeAfter, eventually, lessonUnderTest, watchThreads, stillPending, within, type ThreadWatch } from '../../tool/harness/index.ts';
 import { hang, newGate, newStartLog, openGate, reply, spin, startedTags, type Task } from './fixtures/log.ts';
 
 const lesson = lessonUnderTest(import.meta.url);
@@ -131,12 +131,11 @@ test('tasks that finish within their timeout resolve, and no worker is replaced'
 test('a task that settles within its timeout leaves no timer behind', async () => {
   const p = await pool({ size: 2 });
   await submit(p, reply('warm-up'));
-  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  const before = timers();
+  const before = activeTimers();
   const values = Array.from({ length: 20 }, (_, i) => i);
   expect(await outcomes(values.map((i) => submit(p, reply(i), { timeout: 10_000 }))), 'what each task settled with').toBe(resolvedWith(...values));
   await sleep(50);
-  expect(timers() - before, 'timers still active after 20 tasks with a 10 s timeout had settled').toBe(0);
+  expect(activeTimers() - before, 'timers still active after 20 tasks with a 10 s timeout had settled').toBe(0);
 });
 
 test("a settled task's timeout never fires: a longer task right after it, on the same worker, runs past that deadline and resolves", async () => {

@@ -112,6 +112,9 @@ export async function within<T>(ms: number, promise: Promise<T>): Promise<Settle
   }
 }
 
+/** Timers (setTimeout, setInterval) active in this process right now, for checks that a pool waits without polling or leaves none behind. */
+export const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
 /**
  * "still pending after 2 s": a learner reading a failed check should know the check waited,
  * and how long, before deciding the task would never settle.
