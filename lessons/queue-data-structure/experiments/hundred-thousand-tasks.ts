@@ -54,6 +54,9 @@ exp.claim(
   `and the ${n} tasks take longer to finish with the array queue`,
   wall.array > wall.ring,
   `${wall.array.toFixed(0)} ms against ${wall.ring.toFixed(0)} ms: ${(wall.array / wall.ring).toFixed(2)}x`,
+  // Wall-clock time also holds the workers' share, which other processes on a busy machine stretch
+  // as they please (a CI run saw 0.93x); the main thread's busy time above is the robust measure.
+  { needsIdleCores: true },
 );
 await stopAll();
 exp.done();
