@@ -135,7 +135,8 @@ test('a task that settles within its timeout leaves no timer behind', async () =
   const values = Array.from({ length: 20 }, (_, i) => i);
   expect(await outcomes(values.map((i) => submit(p, reply(i), { timeout: 10_000 }))), 'what each task settled with').toBe(resolvedWith(...values));
   await sleep(50);
-  expect(activeTimers() - before, 'timers still active after 20 tasks with a 10 s timeout had settled').toBe(0);
+  // At most as many as before: a timer of the harness's that ends meanwhile is no concern of the pool's.
+  expect(activeTimers() - before, 'timers still active after 20 tasks with a 10 s timeout had settled, beyond those before them').toBeLessThanOrEqual(0);
 });
 
 test("a settled task's timeout never fires: a longer task right after it, on the same worker, runs past that deadline and resolves", async () => {
