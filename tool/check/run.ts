@@ -127,7 +127,7 @@ export async function runChecks(lesson: Lesson, targetDir: string, options: RunO
       stuck = {
         check: current?.name,
         seconds: Math.round(elapsed / 1000),
-        reason: `did not finish within the ${limitMs / 1000} s bound for this lesson ${current ? `(it was in the check "${current.name}")` : '(no check had started yet: loading took all of it)'}`,
+        reason: `did not finish within the ${limitMs / 1000} s bound for this lesson ${whereItStopped(current?.name)}`,
       };
     }
     if (stuck) killTree(child.pid!);
@@ -229,3 +229,7 @@ export function firstLines(message: string, max = 4): string {
 function lastLines(text: string, n: number): string {
   return text.trim().split('\n').slice(-n).join('\n');
 }
+
+/** Where a run stood when a time bound stopped it: in a check, or still loading. */
+export const whereItStopped = (check: string | undefined): string =>
+  check ? `(it was in the check "${check}")` : '(no check had started yet: loading took all of it)';

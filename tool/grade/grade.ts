@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { killTree } from '../check/processes.ts';
-import { firstLines, lessonTimeLimit, runChecks, type RunResult } from '../check/run.ts';
+import { firstLines, lessonTimeLimit, runChecks, whereItStopped, type RunResult } from '../check/run.ts';
 import { allLessons, projectRoot, type Lesson } from '../lessons.ts';
 import { workerEntryFor } from '../runtime/ts-workers.ts';
 import { watchMemory } from './memory.ts';
@@ -286,7 +286,7 @@ function fromRun(
   } else if (run.stuck) {
     reason =
       o.bound < lessonTimeLimit(lesson) && /^did not finish within/.test(run.stuck.reason)
-        ? `did not finish within the ${o.bound} s left of the submission's ${o.s.timeLimitSeconds} s bound ${run.stuck.check ? `(it was in the check "${run.stuck.check}")` : '(no check had started yet: loading took all of it)'}`
+        ? `did not finish within the ${o.bound} s left of the submission's ${o.s.timeLimitSeconds} s bound ${whereItStopped(run.stuck.check)}`
         : run.stuck.reason;
   }
   const stopped = overMemory || run.outcome === 'stuck';
